@@ -1,0 +1,42 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { AwsClients } from '../storage/aws-clients.ts'
+import { LogCommitter } from '../storage/log-commit.ts'
+import { ObjectStore } from '../storage/object-store.ts'
+import { PartitionHeads } from '../storage/partition-heads.ts'
+import { SegmentIndex } from '../storage/segment-index.ts'
+import type { StorageNames } from '../storage/tables.ts'
+import { TopicTable } from '../storage/topic-table.ts'
+import { type AppenderOptions, LogAppender } from './appender.ts'
+import { LogReader, type ReaderOptions } from './reader.ts'
+import { Topics } from './topics.ts'
+
+export interface BrokerOptions {
+  readonly appender?: Partial<AppenderOptions>
+  readonly reader?: Partial<ReaderOptions>
+}
+
+/** Everything a request handler needs, wired to one set of tables and one bucket. */
+export interface Broker {
+  readonly topics: Topics
+  readonly appender: LogAppender
+  readonly reader: LogReader
+  readonly segments: SegmentIndex
+}
+
+export function createBroker(
+  clients: AwsClients,
+  names: StorageNames,
+  options: BrokerOptions = {},
+): Broker {
+  const documents = DynamoDBDocumentClient.from(clients.dynamodb)
+  const objects = new ObjectStore(clients.s3, names.bucket)
+  const heads = new PartitionHeads(documents, names.tables.partitions)
+  const segments = new SegmentIndex(documents, names.tables.segments)
+  const committer = new LogCommitter(documents, names.tables)
+  return {
+    topics: new Topics(new TopicTable(documents, names.tables.topics), heads),
+    appender: new LogAppender(objects, heads, committer, options.appender),
+    reader: new LogReader(segments, objects, heads, options.reader),
+    segments,
+  }
+}

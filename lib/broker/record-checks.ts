@@ -1,0 +1,53 @@
+import { PartitionNotFoundError, RecordTooLargeError, type SluiceError } from '../errors.ts'
+import { recordBatchSize } from '../log/record-batch.ts'
+import type { TopicItem } from '../storage/topic-table.ts'
+import type { ProduceRecord } from './produce-record.ts'
+import { topicConfigValue } from './topic-configs.ts'
+
+export interface RecordRejection {
+  readonly index: number
+  readonly error: SluiceError
+}
+
+/**
+ * What the topic would refuse in each record, before anything is written: a
+ * partition it does not have, or a record larger than its `max.message.bytes`
+ * (which Kafka applies to the batch a record travels in, header included).
+ */
+export function checkRecords(
+  topic: TopicItem,
+  records: readonly ProduceRecord[],
+): RecordRejection[] {
+  const maxBytes = Number(topicConfigValue(topic.configs, 'max.message.bytes'))
+  const rejections: RecordRejection[] = []
+  records.forEach((record, index) => {
+    const { partition } = record
+    if (
+      partition !== undefined &&
+      (!Number.isInteger(partition) || partition < 0 || partition >= topic.partitionsCount)
+    ) {
+      rejections.push({ index, error: new PartitionNotFoundError(topic.name, partition) })
+      return
+    }
+    const size = recordBatchSize(
+      [
+        {
+          key: record.key?.bytes ?? null,
+          value: record.value?.bytes ?? null,
+          headers: record.headers,
+          timestamp: record.timestamp ?? 0,
+        },
+      ],
+      { timestampType: 'CreateTime' },
+    )
+    if (size > maxBytes) {
+      rejections.push({
+        index,
+        error: new RecordTooLargeError(
+          `Record is ${size} bytes in its batch, larger than the topic's max.message.bytes (${maxBytes}).`,
+        ),
+      })
+    }
+  })
+  return rejections
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto'
+import {
+  InvalidConfigError,
+  InvalidPartitionsError,
+  PartitionNotFoundError,
+  TopicNotFoundError,
+} from '../errors.ts'
+import type { PartitionHead, PartitionHeads } from '../storage/partition-heads.ts'
+import type { TopicItem, TopicTable } from '../storage/topic-table.ts'
+import {
+  validateTopicConfig,
+  validateTopicConfigName,
+  validateTopicConfigs,
+} from './topic-configs.ts'
+import { validateTopicName } from './topic-names.ts'
+
+/** Sluice's own bound: every partition costs a head item and a share of each read of them. */
+export const MAX_PARTITIONS = 1000
+
+export const DEFAULT_PARTITIONS = 1
+
+export interface CreateTopicRequest {
+  readonly name: string
+  readonly partitionsCount?: number
+  readonly configs?: Readonly<Record<string, string>>
+  readonly validateOnly?: boolean
+}
+
+export type ConfigChange =
+  | { readonly operation: 'SET'; readonly name: string; readonly value: string }
+  | { readonly operation: 'DELETE'; readonly name: string }
+
+function validatePartitionsCount(count: number): void {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_PARTITIONS) {
+    throw new InvalidPartitionsError(
+      `Number of partitions must be an integer from 1 to ${MAX_PARTITIONS}; got ${count}.`,
+    )
+  }
+}
+
+/** Topic administration: names, partition counts and configs, each change conditional. */
+export class Topics {
+  constructor(
+    private readonly table: TopicTable,
+    private readonly heads: PartitionHeads,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async create(request: CreateTopicRequest): Promise<TopicItem> {
+    validateTopicName(request.name)
+    const partitionsCount = request.partitionsCount ?? DEFAULT_PARTITIONS
+    validatePartitionsCount(partitionsCount)
+    const configs = request.configs ?? {}
+    validateTopicConfigs(configs)
+    const topic: TopicItem = {
+      name: request.name,
+      topicId: randomUUID(),
+      partitionsCount,
+      configs,
+      createdAt: this.clock(),
+    }
+    if (!request.validateOnly) await this.table.create(topic)
+    return topic
+  }
+
+  async describe(name: string): Promise<TopicItem> {
+    const topic = await this.table.get(name)
+    if (!topic) throw new TopicNotFoundError(name)
+    return topic
+  }
+
+  list(): Promise<TopicItem[]> {
+    return this.table.list()
+  }
+
+  /**
+   * Removes the topic at once. Its partitions and segments are keyed by the old
+   * topic id, so a topic re-created under the same name starts empty; the
+   * orphaned items and objects are left for garbage collection.
+   */
+  async delete(name: string): Promise<void> {
+    await this.table.delete(await this.describe(name))
+  }
+
+  async increasePartitions(name: string, partitionsCount: number): Promise<TopicItem> {
+    validatePartitionsCount(partitionsCount)
+    const topic = await this.describe(name)
+    if (partitionsCount < topic.partitionsCount) {
+      throw new InvalidPartitionsError(
+        `Topic '${name}' has ${topic.partitionsCount} partitions; the count can only grow.`,
+      )
+    }
+    if (partitionsCount === topic.partitionsCount) return topic
+    await this.table.increasePartitions(topic, partitionsCount)
+    return { ...topic, partitionsCount }
+  }
+
+  async alterConfigs(
+    name: string,
+    changes: readonly ConfigChange[],
+    { validateOnly = false } = {},
+  ): Promise<TopicItem> {
+    const set: Record<string, string> = {}
+    const remove: string[] = []
+    for (const change of changes) {
+      if (change.operation === 'SET') {
+        validateTopicConfig(change.name, change.value)
+        set[change.name] = change.value
+      } else {
+        validateTopicConfigName(change.name)
+        remove.push(change.name)
+      }
+    }
+    const duplicated = remove.find((config) => config in set)
+    if (duplicated) {
+      throw new InvalidConfigError(`Config '${duplicated}' is both set and deleted in one request.`)
+    }
+    const topic = await this.describe(name)
+    if (!validateOnly) await this.table.alterConfigs(topic, { set, remove })
+    const configs = { ...topic.configs, ...set }
+    for (const config of remove) delete configs[config]
+    return { ...topic, configs }
+  }
+
+  /** The topic, after checking that it has the partition. */
+  async partition(name: string, partition: number): Promise<TopicItem> {
+    const topic = await this.describe(name)
+    if (!Number.isInteger(partition) || partition < 0 || partition >= topic.partitionsCount) {
+      throw new PartitionNotFoundError(name, partition)
+    }
+    return topic
+  }
+
+  async offsets(topic: TopicItem, partition: number): Promise<PartitionHead> {
+    return this.heads.readOne(topic.topicId, partition)
+  }
+
+  async allOffsets(topic: TopicItem): Promise<Map<number, PartitionHead>> {
+    const partitions = Array.from({ length: topic.partitionsCount }, (_, p) => p)
+    return this.heads.read(topic.topicId, partitions)
+  }
+}

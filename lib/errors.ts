@@ -1,0 +1,122 @@
+/**
+ * Errors a client can act on. Each carries the Confluent error code clients
+ * already handle; the HTTP status is the code's first three digits, as in the
+ * Confluent REST Proxy and Schema Registry.
+ */
+export abstract class SluiceError extends Error {
+  abstract readonly code: number
+
+  get status(): number {
+    return this.code < 1000 ? this.code : Math.trunc(this.code / 100)
+  }
+}
+
+/** The request itself is malformed: bad JSON, a wrong shape, an invalid value. */
+export class BadRequestError extends SluiceError {
+  override name = 'BadRequestError'
+  readonly code = 400
+}
+
+export class UnsupportedMediaTypeError extends SluiceError {
+  override name = 'UnsupportedMediaTypeError'
+  readonly code = 415
+}
+
+export class InvalidTopicError extends SluiceError {
+  override name = 'InvalidTopicError'
+  readonly code = 40002
+}
+
+export class TopicExistsError extends SluiceError {
+  override name = 'TopicExistsError'
+  readonly code = 40002
+  constructor(readonly topic: string) {
+    super(`Topic '${topic}' already exists.`)
+  }
+}
+
+export class InvalidPartitionsError extends SluiceError {
+  override name = 'InvalidPartitionsError'
+  readonly code = 40002
+}
+
+export class InvalidConfigError extends SluiceError {
+  override name = 'InvalidConfigError'
+  readonly code = 40002
+}
+
+export class ClusterNotFoundError extends SluiceError {
+  override name = 'ClusterNotFoundError'
+  readonly code = 404
+  constructor(readonly clusterId: string) {
+    super(`Cluster '${clusterId}' not found.`)
+  }
+}
+
+export class TopicNotFoundError extends SluiceError {
+  override name = 'TopicNotFoundError'
+  readonly code = 40401
+  constructor(readonly topic: string) {
+    super(`Topic '${topic}' not found.`)
+  }
+}
+
+export class PartitionNotFoundError extends SluiceError {
+  override name = 'PartitionNotFoundError'
+  readonly code = 40402
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+  ) {
+    super(`Partition ${partition} of topic '${topic}' not found.`)
+  }
+}
+
+export class ConfigNotFoundError extends SluiceError {
+  override name = 'ConfigNotFoundError'
+  readonly code = 404
+  constructor(readonly config: string) {
+    super(`Config '${config}' not found.`)
+  }
+}
+
+export class RecordTooLargeError extends SluiceError {
+  override name = 'RecordTooLargeError'
+  readonly code = 413
+}
+
+export class RequestTooLargeError extends SluiceError {
+  override name = 'RequestTooLargeError'
+  readonly code = 413
+}
+
+export class OffsetOutOfRangeError extends SluiceError {
+  override name = 'OffsetOutOfRangeError'
+  readonly code = 41601
+  constructor(
+    readonly offset: number,
+    readonly logStartOffset: number,
+    readonly logEndOffset: number,
+  ) {
+    super(
+      `Offset ${offset} is out of range: valid offsets are ${logStartOffset} to ${logEndOffset} (the log end).`,
+    )
+  }
+}
+
+/** A value could not be converted to bytes of its declared type. */
+export class PayloadConversionError extends SluiceError {
+  override name = 'PayloadConversionError'
+  readonly code = 42203
+}
+
+/** Storage stayed contended or unavailable past the retry budget; the client may retry. */
+export class RetriableStorageError extends SluiceError {
+  override name = 'RetriableStorageError'
+  readonly code = 50003
+}
+
+export class StorageError extends SluiceError {
+  override name = 'StorageError'
+  readonly code = 50002
+}

@@ -1,0 +1,117 @@
+import { type Context, Hono } from 'hono'
+import { stream } from 'hono/streaming'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { z } from 'zod'
+import type { AppendOutcome } from '../../broker/appender.ts'
+import { produce } from '../../broker/produce.ts'
+import type { Payload, ProduceRecord } from '../../broker/produce-record.ts'
+import { BadRequestError, SluiceError } from '../../errors.ts'
+import { concatenatedJson } from '../concatenated-json.ts'
+import type { HttpDeps } from '../deps.ts'
+import { errorBody } from '../error-response.ts'
+import { jsonBody, requireJsonContentType } from '../request-body.ts'
+import { produceRecordBody, toProduceRecord } from './produce-request.ts'
+
+const batchBody = z.object({
+  entries: z.array(produceRecordBody.extend({ id: z.string().min(1) })).min(1),
+})
+
+function payloadSummary(payload: Payload | null) {
+  return payload ? { type: payload.format, size: payload.bytes.byteLength } : null
+}
+
+/**
+ * Records parsed from a streaming body are produced in groups: whatever has
+ * arrived goes out in one append, up to this many records.
+ */
+const STREAM_GROUP_LIMIT = 1000
+
+/** Produce under /v3/clusters/{cluster}/topics/{topic}/records. */
+export function produceRoutes({ broker, clusterId }: HttpDeps): Hono {
+  const app = new Hono()
+
+  /** The delivery report of one record, and the HTTP status it would have on its own. */
+  const report = (topicName: string, entry: ProduceRecord | SluiceError, outcome: AppendOutcome) =>
+    outcome.ok && !(entry instanceof Error)
+      ? {
+          status: 200,
+          body: {
+            error_code: 200,
+            cluster_id: clusterId,
+            topic_name: topicName,
+            partition_id: outcome.partition,
+            offset: outcome.offset,
+            timestamp: new Date(outcome.timestamp).toISOString(),
+            key: payloadSummary(entry.key),
+            value: payloadSummary(entry.value),
+          },
+        }
+      : {
+          status: outcome.ok ? 500 : outcome.error.status,
+          body: errorBody(
+            outcome.ok ? new BadRequestError('Record was not produced.') : outcome.error,
+          ),
+        }
+
+  app.post('/:topic/records', async (c: Context) => {
+    requireJsonContentType(c)
+    const topic = await broker.topics.describe(c.req.param('topic') as string)
+    const produceAll = async (values: unknown[]) => {
+      const entries = values.map(toProduceRecord)
+      const outcomes = await produce(broker.appender, topic, entries)
+      return entries.map((entry, i) => report(topic.name, entry, outcomes[i] as AppendOutcome))
+    }
+    const body = c.req.raw.body
+    if (c.req.header('transfer-encoding')?.toLowerCase().includes('chunked')) {
+      return stream(c, async (out) => {
+        c.header('content-type', 'application/json')
+        try {
+          for await (const values of concatenatedJson(body)) {
+            for (let i = 0; i < values.length; i += STREAM_GROUP_LIMIT) {
+              const reports = await produceAll(values.slice(i, i + STREAM_GROUP_LIMIT))
+              for (const { body } of reports) await out.write(JSON.stringify(body))
+            }
+          }
+        } catch (error) {
+          if (!(error instanceof SluiceError)) throw error
+          await out.write(JSON.stringify(errorBody(error)))
+        }
+      })
+    }
+    const values: unknown[] = []
+    for await (const parsed of concatenatedJson(body)) values.push(...parsed)
+    if (values.length === 0) throw new BadRequestError('Request body holds no record.')
+    const reports = await produceAll(values)
+    const [only] = reports
+    if (reports.length === 1 && only) return c.json(only.body, only.status as ContentfulStatusCode)
+    return c.body(reports.map(({ body }) => JSON.stringify(body)).join(''), 200, {
+      'content-type': 'application/json',
+    })
+  })
+
+  app.post('/:topic/records:batch', async (c) => {
+    const body = await jsonBody(c, batchBody)
+    const ids = new Set<string>()
+    for (const { id } of body.entries) {
+      if (ids.has(id)) throw new BadRequestError(`Entry id '${id}' appears more than once.`)
+      ids.add(id)
+    }
+    const topic = await broker.topics.describe(c.req.param('topic'))
+    const entries = body.entries.map(({ id: _, ...record }) => toProduceRecord(record))
+    const outcomes = await produce(broker.appender, topic, entries)
+    const successes: unknown[] = []
+    const failures: unknown[] = []
+    body.entries.forEach(({ id }, i) => {
+      const { status, body: result } = report(
+        topic.name,
+        entries[i] as ProduceRecord | SluiceError,
+        outcomes[i] as AppendOutcome,
+      )
+      if (status === 200) successes.push({ id, ...result })
+      else failures.push({ id, ...result })
+    })
+    return c.json({ successes, failures }, 207)
+  })
+
+  return app
+}

@@ -1,0 +1,147 @@
+import { execFile, spawn } from 'node:child_process'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
+import { promisify } from 'node:util'
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
+import getPort from 'get-port'
+import { localCredentials, localRegion } from '../storage/aws-clients.ts'
+import { type ChildOutcome, type SupervisedChild, supervise } from './child-process.ts'
+import {
+  dynamoDBLocalJar,
+  dynamoDBLocalLibraryDir,
+  installDynamoDBLocal,
+} from './dynamodb-local-install.ts'
+
+export class JavaNotFoundError extends Error {
+  override name = 'JavaNotFoundError'
+}
+
+export class DynamoDBLocalStartError extends Error {
+  override name = 'DynamoDBLocalStartError'
+}
+
+export interface DynamoDBLocalOptions {
+  /** Directory for the database file; without it the data lives in memory only. */
+  readonly dbPath?: string
+  /** The Java launcher, for a JDK that is not on PATH. */
+  readonly javaCommand?: string
+  /** Where the emulator is unpacked; defaults to `.sluice/engines` in the project. */
+  readonly cacheDir?: string
+  readonly startTimeoutMs?: number
+}
+
+export interface DynamoDBLocal {
+  readonly endpoint: string
+  stop(): Promise<void>
+}
+
+const pollIntervalMs = 100
+
+/** Starts DynamoDB Local on a free port of 127.0.0.1 and resolves once it answers requests. */
+export async function startDynamoDBLocal(
+  options: DynamoDBLocalOptions = {},
+): Promise<DynamoDBLocal> {
+  const java = options.javaCommand ?? 'java'
+  // Before the download, so a machine without Java fails fast and fetches nothing.
+  await checkJava(java)
+  const emulatorDir = await installDynamoDBLocal(options.cacheDir)
+  if (options.dbPath !== undefined) await mkdir(options.dbPath, { recursive: true })
+
+  const port = await getPort({ host: '127.0.0.1' })
+  const child = supervise(
+    spawn(
+      java,
+      [
+        `-Djava.library.path=${join(emulatorDir, dynamoDBLocalLibraryDir)}`,
+        '-jar',
+        join(emulatorDir, dynamoDBLocalJar),
+        '-port',
+        String(port),
+        // One database whatever credentials and region a client signs with, so
+        // every tool pointed at the endpoint sees the same tables.
+        '-sharedDb',
+        ...(options.dbPath === undefined ? ['-inMemory'] : ['-dbPath', options.dbPath]),
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    ),
+  )
+  const endpoint = `http://127.0.0.1:${port}`
+  try {
+    await waitUntilAnswering(endpoint, child, options.startTimeoutMs ?? 30_000)
+  } catch (error) {
+    await child.stop()
+    throw error
+  }
+  return { endpoint, stop: () => child.stop() }
+}
+
+async function checkJava(java: string): Promise<void> {
+  try {
+    await promisify(execFile)(java, ['-version'])
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw javaNotFound(java)
+    throw error
+  }
+}
+
+function javaNotFound(java: string): JavaNotFoundError {
+  return new JavaNotFoundError(
+    `Java 17+ is needed to run DynamoDB Local and \`${java}\` was not found: install it ` +
+      '(e.g. `apt-get install openjdk-17-jre-headless`) or set AWS_ENDPOINT_URL to point ' +
+      'Sluice at LocalStack or AWS instead.',
+  )
+}
+
+async function waitUntilAnswering(
+  endpoint: string,
+  child: SupervisedChild,
+  timeoutMs: number,
+): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: localRegion,
+    credentials: localCredentials,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 1000 },
+  })
+  let gone: ChildOutcome | undefined
+  void child.outcome.then((outcome) => {
+    gone = outcome
+  })
+  const deadline = Date.now() + timeoutMs
+  try {
+    for (;;) {
+      const answered = await client.send(new ListTablesCommand({ Limit: 1 })).then(
+        () => true,
+        () => false,
+      )
+      if (answered) return
+      if (gone !== undefined) throw startFailure(gone, child, endpoint)
+      if (Date.now() > deadline) {
+        throw new DynamoDBLocalStartError(
+          `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms${stderrNote(child)}`,
+        )
+      }
+      await delay(pollIntervalMs)
+    }
+  } finally {
+    client.destroy()
+  }
+}
+
+function startFailure(outcome: ChildOutcome, child: SupervisedChild, endpoint: string): Error {
+  if (outcome.kind === 'failed') {
+    if (outcome.error.code === 'ENOENT') return javaNotFound(outcome.error.path ?? 'java')
+    return new DynamoDBLocalStartError(`Could not spawn DynamoDB Local: ${outcome.error.message}`)
+  }
+  const status = outcome.signal ?? `code ${outcome.code}`
+  return new DynamoDBLocalStartError(
+    `DynamoDB Local exited (${status}) before answering on ${endpoint}${stderrNote(child)}`,
+  )
+}
+
+function stderrNote(child: SupervisedChild): string {
+  const tail = child.stderrTail().trim()
+  return tail === '' ? '' : `; its stderr ends with:\n${tail}`
+}

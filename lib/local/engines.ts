@@ -1,0 +1,36 @@
+import { join } from 'node:path'
+import { startDynamoDBLocal } from './dynamodb-local.ts'
+import { startS3Local } from './s3-local.ts'
+
+export interface LocalEngines {
+  readonly dynamodbEndpoint: string
+  readonly s3Endpoint: string
+  stop(): Promise<void>
+}
+
+export interface LocalEnginesOptions {
+  /** Holds the S3 objects, and the DynamoDB database unless `inMemory`. */
+  readonly dataDir: string
+  /** Keep DynamoDB data in memory only, gone when the engines stop. */
+  readonly inMemory?: boolean
+}
+
+/** Starts DynamoDB Local and s3rver side by side. */
+export async function startLocalEngines(options: LocalEnginesOptions): Promise<LocalEngines> {
+  const [dynamodb, s3] = await Promise.allSettled([
+    startDynamoDBLocal(options.inMemory ? {} : { dbPath: join(options.dataDir, 'dynamodb') }),
+    startS3Local({ directory: join(options.dataDir, 's3') }),
+  ])
+  if (dynamodb.status === 'fulfilled' && s3.status === 'fulfilled') {
+    return {
+      dynamodbEndpoint: dynamodb.value.endpoint,
+      s3Endpoint: s3.value.endpoint,
+      async stop() {
+        await Promise.all([dynamodb.value.stop(), s3.value.stop()])
+      },
+    }
+  }
+  const results = [dynamodb, s3]
+  await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)))
+  throw results.find((r) => r.status === 'rejected')?.reason
+}

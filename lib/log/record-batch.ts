@@ -1,0 +1,361 @@
+/**
+ * Kafka RecordBatch v2 (magic 2), uncompressed. Layout in REFERENCE.md §9.
+ */
+import { crc32c } from './crc32c.ts'
+import type { LogRecord, RecordHeader, StoredRecord, TimestampType } from './record.ts'
+import { ByteFormatError, ByteReader, ByteWriter, varintSize, varlongSize } from './varint.ts'
+
+/** Bytes of a batch before its first record; Kafka's max.message.bytes counts them too. */
+export const RECORD_BATCH_OVERHEAD = 61
+
+/** baseOffset and length: the part of the header the length field does not count. */
+const LOG_OVERHEAD = 12
+const MAGIC = 2
+const CRC_POSITION = 17
+const ATTRIBUTES_POSITION = 21
+
+const COMPRESSION_MASK = 0x07
+const LOG_APPEND_TIME_BIT = 0x08
+const CONTROL_BIT = 0x20
+const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
+
+/** What producers write where they have no leader epoch, producer id or sequence. */
+const NO_VALUE = -1
+
+export class EmptyBatchError extends Error {
+  override name = 'EmptyBatchError'
+}
+
+export class CorruptBatchError extends Error {
+  override name = 'CorruptBatchError'
+}
+
+export class UnsupportedCompressionError extends Error {
+  override name = 'UnsupportedCompressionError'
+
+  constructor(
+    readonly codec: string,
+    baseOffset: number,
+  ) {
+    super(`batch at base offset ${baseOffset} is compressed with ${codec}, which is not supported`)
+  }
+}
+
+export interface EncodeOptions {
+  readonly timestampType: TimestampType
+  /** Stamped on every record when timestampType is LogAppendTime; defaults to now. */
+  readonly appendTime?: number
+}
+
+export interface RecordBatchHeader {
+  readonly baseOffset: number
+  /** The length field: bytes after it, so the batch occupies `length + 12` bytes. */
+  readonly length: number
+  readonly attributes: number
+  readonly timestampType: TimestampType
+  readonly isControl: boolean
+  readonly lastOffsetDelta: number
+  readonly baseTimestamp: number
+  readonly maxTimestamp: number
+  readonly producerId: number
+  readonly producerEpoch: number
+  readonly baseSequence: number
+  readonly recordsCount: number
+}
+
+interface BatchTimestamps {
+  readonly base: number
+  readonly max: number
+  readonly deltaOf: (record: LogRecord) => number
+}
+
+function batchTimestamps(
+  first: LogRecord,
+  records: readonly LogRecord[],
+  options: EncodeOptions,
+): BatchTimestamps {
+  if (options.timestampType === 'LogAppendTime') {
+    const appendTime = options.appendTime ?? Date.now()
+    return { base: appendTime, max: appendTime, deltaOf: () => 0 }
+  }
+  let max = first.timestamp
+  for (const record of records) max = Math.max(max, record.timestamp)
+  const base = first.timestamp
+  return { base, max, deltaOf: (record) => record.timestamp - base }
+}
+
+function nullableBytesSize(bytes: Uint8Array | null): number {
+  return bytes === null ? varintSize(-1) : varintSize(bytes.length) + bytes.length
+}
+
+function recordBodySize(record: LogRecord, offsetDelta: number, timestampDelta: number): number {
+  let size =
+    1 + // attributes
+    varlongSize(timestampDelta) +
+    varintSize(offsetDelta) +
+    nullableBytesSize(record.key) +
+    nullableBytesSize(record.value) +
+    varintSize(record.headers.length)
+  for (const header of record.headers) {
+    const keyLength = Buffer.byteLength(header.key, 'utf8')
+    size += varintSize(keyLength) + keyLength + nullableBytesSize(header.value)
+  }
+  return size
+}
+
+/** Exact bytes one record takes inside a batch, its length prefix included. */
+export function recordSizeInBatch(
+  record: LogRecord,
+  offsetDelta: number,
+  timestampDelta: number,
+): number {
+  const body = recordBodySize(record, offsetDelta, timestampDelta)
+  return varintSize(body) + body
+}
+
+/** Exact size of `encodeRecordBatch(records, options)`, without encoding. */
+export function recordBatchSize(records: readonly LogRecord[], options: EncodeOptions): number {
+  const first = records[0]
+  if (first === undefined) throw new EmptyBatchError('a record batch needs at least one record')
+  const timestamps = batchTimestamps(first, records, options)
+  let size = RECORD_BATCH_OVERHEAD
+  records.forEach((record, index) => {
+    size += recordSizeInBatch(record, index, timestamps.deltaOf(record))
+  })
+  return size
+}
+
+function writeNullableBytes(writer: ByteWriter, bytes: Uint8Array | null): void {
+  if (bytes === null) {
+    writer.varint(-1)
+    return
+  }
+  writer.varint(bytes.length)
+  writer.bytes(bytes)
+}
+
+function writeHeader(writer: ByteWriter, header: RecordHeader): void {
+  writer.varint(Buffer.byteLength(header.key, 'utf8'))
+  writer.utf8(header.key)
+  writeNullableBytes(writer, header.value)
+}
+
+/**
+ * Encodes records as one batch with base offset 0, as a producer would send it;
+ * the log assigns the real base offset with `withBaseOffset`.
+ */
+export function encodeRecordBatch(records: readonly LogRecord[], options: EncodeOptions): Buffer {
+  const first = records[0]
+  if (first === undefined) throw new EmptyBatchError('a record batch needs at least one record')
+  const timestamps = batchTimestamps(first, records, options)
+  const bodySizes = records.map((record, index) =>
+    recordBodySize(record, index, timestamps.deltaOf(record)),
+  )
+  const size = bodySizes.reduce(
+    (total, body) => total + varintSize(body) + body,
+    RECORD_BATCH_OVERHEAD,
+  )
+
+  const writer = new ByteWriter(size)
+  writer.int64(0)
+  writer.int32(size - LOG_OVERHEAD)
+  writer.int32(NO_VALUE) // partitionLeaderEpoch
+  writer.int8(MAGIC)
+  writer.int32(0) // CRC, patched below once the bytes it covers exist
+  writer.int16(options.timestampType === 'LogAppendTime' ? LOG_APPEND_TIME_BIT : 0)
+  writer.int32(records.length - 1)
+  writer.int64(timestamps.base)
+  writer.int64(timestamps.max)
+  writer.int64(NO_VALUE) // producerId
+  writer.int16(NO_VALUE) // producerEpoch
+  writer.int32(NO_VALUE) // baseSequence
+  writer.int32(records.length)
+  records.forEach((record, index) => {
+    writer.varint(bodySizes[index] as number)
+    writer.int8(0) // record attributes: unused in v2
+    writer.varlong(timestamps.deltaOf(record))
+    writer.varint(index)
+    writeNullableBytes(writer, record.key)
+    writeNullableBytes(writer, record.value)
+    writer.varint(record.headers.length)
+    for (const header of record.headers) writeHeader(writer, header)
+  })
+
+  const batch = writer.finish()
+  batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES_POSITION)), CRC_POSITION)
+  return batch
+}
+
+/** A copy of `batch` with its base offset set; the field is outside the CRC. */
+export function withBaseOffset(batch: Uint8Array, baseOffset: number): Buffer {
+  if (!Number.isSafeInteger(baseOffset) || baseOffset < 0) {
+    throw new RangeError(`base offset must be a non-negative safe integer, got ${baseOffset}`)
+  }
+  if (batch.length < RECORD_BATCH_OVERHEAD) {
+    throw new CorruptBatchError(`batch of ${batch.length} bytes is shorter than its header`)
+  }
+  const copy = Buffer.from(batch)
+  copy.writeBigInt64BE(BigInt(baseOffset), 0)
+  return copy
+}
+
+function corruptOnFormatError<T>(position: number, read: () => T): T {
+  try {
+    return read()
+  } catch (error) {
+    if (error instanceof ByteFormatError) {
+      throw new CorruptBatchError(`batch at byte ${position}: ${error.message}`, { cause: error })
+    }
+    throw error
+  }
+}
+
+/**
+ * Reads the header of the batch starting at `position`, checking that the whole
+ * batch is present and has magic 2; the CRC is left to `decodeRecordBatches`.
+ */
+export function readBatchHeader(bytes: Uint8Array, position = 0): RecordBatchHeader {
+  const available = bytes.length - position
+  if (available < RECORD_BATCH_OVERHEAD) {
+    throw new CorruptBatchError(
+      `truncated batch header at byte ${position}: ${available} of ${RECORD_BATCH_OVERHEAD} bytes`,
+    )
+  }
+  return corruptOnFormatError(position, () => {
+    const reader = new ByteReader(bytes, position)
+    const baseOffset = reader.int64()
+    const length = reader.int32()
+    if (length < RECORD_BATCH_OVERHEAD - LOG_OVERHEAD) {
+      throw new CorruptBatchError(`batch at byte ${position} has impossible length ${length}`)
+    }
+    if (length + LOG_OVERHEAD > available) {
+      throw new CorruptBatchError(
+        `truncated batch at byte ${position}: length says ${length + LOG_OVERHEAD} bytes, ${available} present`,
+      )
+    }
+    reader.skip(4) // partitionLeaderEpoch
+    const magic = reader.int8()
+    if (magic !== MAGIC) {
+      throw new CorruptBatchError(`batch at byte ${position} has magic ${magic}, expected ${MAGIC}`)
+    }
+    reader.skip(4) // CRC
+    const attributes = reader.int16()
+    return {
+      baseOffset,
+      length,
+      attributes,
+      timestampType: attributes & LOG_APPEND_TIME_BIT ? 'LogAppendTime' : 'CreateTime',
+      isControl: (attributes & CONTROL_BIT) !== 0,
+      lastOffsetDelta: reader.int32(),
+      baseTimestamp: reader.int64(),
+      maxTimestamp: reader.int64(),
+      producerId: reader.int64(),
+      producerEpoch: reader.int16(),
+      baseSequence: reader.int32(),
+      recordsCount: reader.int32(),
+    }
+  })
+}
+
+function readNullableBytes(reader: ByteReader, what: string): Uint8Array | null {
+  const length = reader.varint()
+  if (length === -1) return null
+  if (length < -1) throw new CorruptBatchError(`${what} has negative length ${length}`)
+  // Copy, so callers neither alias nor retain the whole input.
+  return new Uint8Array(reader.bytes(length))
+}
+
+const utf8 = new TextDecoder()
+
+function readRecord(reader: ByteReader, header: RecordBatchHeader): StoredRecord {
+  const length = reader.varint()
+  if (length < 0 || length > reader.remaining) {
+    throw new CorruptBatchError(
+      `record length ${length} exceeds the ${reader.remaining} bytes left`,
+    )
+  }
+  const end = reader.position + length
+  reader.skip(1) // attributes
+  const timestampDelta = reader.varlong()
+  const offsetDelta = reader.varint()
+  const key = readNullableBytes(reader, 'record key')
+  const value = readNullableBytes(reader, 'record value')
+  const headerCount = reader.varint()
+  if (headerCount < 0) throw new CorruptBatchError(`negative header count ${headerCount}`)
+  const headers: RecordHeader[] = []
+  for (let i = 0; i < headerCount; i++) {
+    const keyLength = reader.varint()
+    if (keyLength < 0) throw new CorruptBatchError(`header key has negative length ${keyLength}`)
+    headers.push({
+      key: utf8.decode(reader.bytes(keyLength)),
+      value: readNullableBytes(reader, 'header value'),
+    })
+  }
+  if (reader.position !== end) {
+    throw new CorruptBatchError(
+      `record declared ${length} bytes but used ${length + reader.position - end}`,
+    )
+  }
+  return {
+    offset: header.baseOffset + offsetDelta,
+    key,
+    value,
+    headers,
+    // Like Kafka: with LogAppendTime the broker's time lives in maxTimestamp.
+    timestamp:
+      header.timestampType === 'LogAppendTime'
+        ? header.maxTimestamp
+        : header.baseTimestamp + timestampDelta,
+  }
+}
+
+function verifyCrc(bytes: Uint8Array, position: number, header: RecordBatchHeader): void {
+  const end = position + header.length + LOG_OVERHEAD
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const stored = view.getUint32(position + CRC_POSITION)
+  const computed = crc32c(bytes.subarray(position + ATTRIBUTES_POSITION, end))
+  if (stored !== computed) {
+    throw new CorruptBatchError(
+      `batch at byte ${position} (base offset ${header.baseOffset}) fails its CRC: ` +
+        `stored 0x${stored.toString(16).padStart(8, '0')}, computed 0x${computed.toString(16).padStart(8, '0')}`,
+    )
+  }
+}
+
+/**
+ * Decodes concatenated batches, each with offsets from its own base offset.
+ * Control batches (transaction markers) carry no user records and are skipped.
+ */
+export function decodeRecordBatches(bytes: Uint8Array): StoredRecord[] {
+  const records: StoredRecord[] = []
+  let position = 0
+  while (position < bytes.length) {
+    const header = readBatchHeader(bytes, position)
+    const end = position + header.length + LOG_OVERHEAD
+    verifyCrc(bytes, position, header)
+    const codec = header.attributes & COMPRESSION_MASK
+    if (codec !== 0) {
+      throw new UnsupportedCompressionError(
+        CODEC_NAMES[codec] ?? `unknown codec ${codec}`,
+        header.baseOffset,
+      )
+    }
+    if (!header.isControl) {
+      if (header.recordsCount < 0) {
+        throw new CorruptBatchError(`batch at byte ${position} has ${header.recordsCount} records`)
+      }
+      const batchStart = position
+      corruptOnFormatError(batchStart, () => {
+        const reader = new ByteReader(bytes, batchStart + RECORD_BATCH_OVERHEAD, end)
+        for (let i = 0; i < header.recordsCount; i++) records.push(readRecord(reader, header))
+        if (reader.remaining !== 0) {
+          throw new CorruptBatchError(
+            `batch at byte ${batchStart} has ${reader.remaining} bytes after its last record`,
+          )
+        }
+      })
+    }
+    position = end
+  }
+  return records
+}
