@@ -61,9 +61,12 @@ export async function startDynamoDBLocal(
         // One database whatever credentials and region a client signs with, so
         // every tool pointed at the endpoint sees the same tables.
         '-sharedDb',
+        // It would otherwise phone home, which this machine's network does not allow.
+        '-disableTelemetry',
         ...(options.dbPath === undefined ? ['-inMemory'] : ['-dbPath', options.dbPath]),
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      // It writes a metadata file into its working directory; keep that beside the jar.
+      { cwd: emulatorDir, stdio: ['ignore', 'ignore', 'pipe'] },
     ),
   )
   const endpoint = `http://127.0.0.1:${port}`
