@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib'
-import { AttributeType, Billing, type ITableV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb'
-import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3'
+import { AttributeType, Billing, TableV2 } from 'aws-cdk-lib/aws-dynamodb'
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3'
 import { Construct } from 'constructs'
 import {
   type KeyAttribute,
@@ -23,13 +23,13 @@ function attribute({ name, type }: KeyAttribute) {
  * bootstrap uses, so tests run against the key schemas that get deployed.
  */
 export class SluiceStorage extends Construct {
-  readonly tables: Readonly<Record<TableId, ITableV2>>
-  readonly bucket: IBucket
+  readonly tables: Readonly<Record<TableId, TableV2>>
+  readonly bucket: Bucket
 
   constructor(scope: Construct, id: string, props: SluiceStorageProps = {}) {
     super(scope, id)
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN
-    const tables = {} as Record<TableId, ITableV2>
+    const tables = {} as Record<TableId, TableV2>
     for (const [tableId, definition] of Object.entries(tableDefinitions) as [
       TableId,
       (typeof tableDefinitions)[TableId],
