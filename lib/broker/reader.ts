@@ -155,21 +155,26 @@ export class LogReader {
     let bytes = 0
     const floor = await this.segments.floor(topic.topicId, partition, offset)
     // An offset compaction removed lies between entries: reading resumes at the next survivor.
-    let pending: SegmentEntry[] = floor && floor.lastOffset >= offset ? [floor] : []
+    const queue: SegmentEntry[] = floor && floor.lastOffset >= offset ? [floor] : []
     let cursor = floor?.baseOffset ?? offset - 1
     for (;;) {
-      if (pending.length === 0) {
-        pending = await this.segments.after(
+      if (queue.length === 0) {
+        const next = await this.segments.after(
           topic.topicId,
           partition,
           Math.max(cursor, offset - 1),
           this.options.fetchConcurrency,
         )
-        if (pending.length === 0) return records
+        if (next.length === 0) return records
+        queue.push(...next)
+        cursor = next.at(-1)?.baseOffset ?? cursor
       }
-      const loaded = await Promise.all(pending.map((entry) => this.load(entry)))
-      cursor = pending.at(-1)?.baseOffset ?? cursor
-      pending = []
+      const wave = this.takeWave(
+        queue,
+        request.maxRecords - records.length,
+        request.maxBytes - bytes,
+      )
+      const loaded = await Promise.all(wave.map((entry) => this.load(entry)))
       for (const record of loaded.flat()) {
         if (record.offset < offset) continue
         const size = recordBytes(record)
@@ -179,6 +184,24 @@ export class LogReader {
         if (records.length >= request.maxRecords) return records
       }
     }
+  }
+
+  /**
+   * The entries to fetch at once: as many as the concurrency allows, but no
+   * more than the records and bytes still wanted could need (at least one).
+   */
+  private takeWave(queue: SegmentEntry[], records: number, bytes: number): SegmentEntry[] {
+    let count = 0
+    let size = 0
+    let take = 0
+    for (const entry of queue) {
+      if (take > 0 && (count >= records || size >= bytes)) break
+      if (take >= this.options.fetchConcurrency) break
+      count += entry.recordCount
+      size += entry.byteLength
+      take++
+    }
+    return queue.splice(0, take)
   }
 
   private async load(entry: SegmentEntry): Promise<ReadRecord[]> {

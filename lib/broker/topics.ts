@@ -85,12 +85,12 @@ export class Topics {
   async increasePartitions(name: string, partitionsCount: number): Promise<TopicItem> {
     validatePartitionsCount(partitionsCount)
     const topic = await this.describe(name)
-    if (partitionsCount < topic.partitionsCount) {
+    // Kafka's CreatePartitions refuses the current count too, not only fewer.
+    if (partitionsCount <= topic.partitionsCount) {
       throw new InvalidPartitionsError(
-        `Topic '${name}' has ${topic.partitionsCount} partitions; the count can only grow.`,
+        `Topic '${name}' already has ${topic.partitionsCount} partitions; the count can only grow.`,
       )
     }
-    if (partitionsCount === topic.partitionsCount) return topic
     await this.table.increasePartitions(topic, partitionsCount)
     return { ...topic, partitionsCount }
   }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { Broker } from '../broker/broker.ts'
-import { ClusterNotFoundError, RequestTooLargeError } from '../errors.ts'
+import { ClusterNotFoundError } from '../errors.ts'
+import { bodyLimit } from './body-limit.ts'
 import type { HttpDeps } from './deps.ts'
 import { respondWithError } from './error-response.ts'
 import { v2TopicRoutes } from './v2/topics.ts'
@@ -25,18 +25,11 @@ export function createApp({ broker, clusterId, maxRequestBytes }: AppOptions): H
   app.notFound((c) =>
     c.json({ error_code: 404, message: `No resource at ${c.req.method} ${c.req.path}.` }, 404),
   )
-  app.use(
-    bodyLimit({
-      maxSize: maxRequestBytes,
-      onError: () => {
-        throw new RequestTooLargeError(`Request body is larger than ${maxRequestBytes} bytes.`)
-      },
-    }),
-  )
+  app.use(bodyLimit(maxRequestBytes))
 
   app.get('/v3/clusters', (c) => {
     const links = new ResourceLinks(new URL(c.req.url).origin, clusterId)
-    return c.json(list('KafkaClusterList', `${links.cluster()}/..`, [clusterResource(links)]))
+    return c.json(list('KafkaClusterList', links.clusters(), [clusterResource(links)]))
   })
 
   app.use('/v3/clusters/:cluster/*', async (c, next) => {

@@ -31,5 +31,9 @@ export async function* concatenatedJson(
   }
   if (!failure && !parser.isEnded) parser.end()
   if (parsed.length > 0) yield take()
-  if (failure) throw new BadRequestError(`Malformed JSON in request body: ${failure.message}.`)
+  if (failure) {
+    // The parser's messages may end in a full stop of their own.
+    const reason = failure.message.replace(/\.+$/, '')
+    throw new BadRequestError(`Malformed JSON in request body: ${reason}.`)
+  }
 }

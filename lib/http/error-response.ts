@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { SluiceError } from '../errors.ts'
+import { storageErrorFor } from '../storage/storage-errors.ts'
 
 export interface ErrorBody {
   readonly error_code: number
@@ -11,19 +12,34 @@ export function errorBody(error: SluiceError): ErrorBody {
   return { error_code: error.code, message: error.message }
 }
 
-/** The app's last resort: known errors keep their code, anything else is a 500 that hides internals. */
-export function respondWithError(error: Error, c: Context): Response {
+/**
+ * How an error answers: known errors keep their code, storage failures get the
+ * Confluent storage codes, anything else is a 500 that hides internals.
+ */
+export function errorResponse(
+  error: unknown,
+  c: Context,
+): { readonly status: ContentfulStatusCode; readonly body: ErrorBody } {
   if (error instanceof SluiceError) {
-    return c.json(errorBody(error), error.status as ContentfulStatusCode)
+    return { status: error.status as ContentfulStatusCode, body: errorBody(error) }
   }
-  console.error(
-    JSON.stringify({
-      level: 'error',
-      message: 'Unhandled error',
-      method: c.req.method,
-      path: c.req.path,
-      error: error.stack ?? String(error),
-    }),
-  )
-  return c.json({ error_code: 500, message: 'Internal server error.' }, 500)
+  const logged = {
+    level: 'error',
+    method: c.req.method,
+    path: c.req.path,
+    error: error instanceof Error ? (error.stack ?? String(error)) : String(error),
+  }
+  const storage = storageErrorFor(error)
+  if (storage) {
+    console.error(JSON.stringify({ ...logged, message: 'Storage request failed' }))
+    return { status: storage.status as ContentfulStatusCode, body: errorBody(storage) }
+  }
+  console.error(JSON.stringify({ ...logged, message: 'Unhandled error' }))
+  return { status: 500, body: { error_code: 500, message: 'Internal server error.' } }
+}
+
+/** The app's last resort for errors thrown by handlers. */
+export function respondWithError(error: Error, c: Context): Response {
+  const { status, body } = errorResponse(error, c)
+  return c.json(body, status)
 }

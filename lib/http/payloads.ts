@@ -2,12 +2,17 @@ import type { PayloadFormat } from '../broker/payload-formats.ts'
 import type { Payload } from '../broker/produce-record.ts'
 import { PayloadConversionError } from '../errors.ts'
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
-
-/** Decodes strict base64: Node's decoder skips bad characters silently, which would store garbage. */
+/**
+ * Decodes strict base64. Node's decoder skips bad characters silently, which
+ * would store garbage; canonical input is exactly what re-encoding gives back,
+ * a check several times cheaper than a validating regular expression.
+ */
 export function decodeBase64(text: string, what: string): Uint8Array {
-  if (!BASE64.test(text)) throw new PayloadConversionError(`${what} is not valid base64.`)
-  return Buffer.from(text, 'base64')
+  const bytes = Buffer.from(text, 'base64')
+  if (bytes.toString('base64') !== text) {
+    throw new PayloadConversionError(`${what} is not valid base64.`)
+  }
+  return bytes
 }
 
 /** Turns REST data of a declared format into the bytes Kafka stores, as the REST Proxy does. */

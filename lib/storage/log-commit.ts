@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto'
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
-import { TopicNotFoundError } from '../errors.ts'
 import { partitionKey } from './keys.ts'
 import type { SegmentEntry, SegmentItem } from './segment-index.ts'
 import type { StorageNames } from './tables.ts'
@@ -11,13 +11,8 @@ export interface PartitionAppend {
   readonly entry: SegmentEntry
 }
 
-export interface CommitTopic {
-  readonly name: string
-  readonly topicId: string
-}
-
-/** Each partition costs two transaction items (head + index), the topic check one more. */
-export const MAX_PARTITIONS_PER_COMMIT = 49
+/** DynamoDB caps a transaction at 100 items; each partition costs two (head + index). */
+export const MAX_PARTITIONS_PER_COMMIT = 50
 
 /**
  * Another writer moved a partition head first, or DynamoDB saw a conflicting
@@ -32,8 +27,15 @@ export class CommitConflictError extends Error {
 
 /**
  * Commits appends to several partitions of one topic as one DynamoDB
- * transaction: every head moves from the expected end offset, every index item
- * is new, and the topic still has the id the writer saw — or nothing changes.
+ * transaction: every head moves from the expected end offset and every index
+ * item is new, or nothing changes.
+ *
+ * The topic item is deliberately not part of the transaction. DynamoDB cancels
+ * transactions that touch the same item at once, even through a ConditionCheck,
+ * so checking it would serialize every produce to the topic. Heads and index
+ * items are keyed by topic id, so a request that commits just after its topic
+ * was deleted writes only under the dead id: no reader of a re-created topic can
+ * see it, exactly as if it had landed just before the delete.
  */
 export class LogCommitter {
   constructor(
@@ -41,11 +43,7 @@ export class LogCommitter {
     private readonly tables: StorageNames['tables'],
   ) {}
 
-  async commit(
-    topic: CommitTopic,
-    appends: readonly PartitionAppend[],
-    now: number,
-  ): Promise<void> {
+  async commit(topicId: string, appends: readonly PartitionAppend[], now: number): Promise<void> {
     if (appends.length === 0) return
     if (appends.length > MAX_PARTITIONS_PER_COMMIT) {
       throw new RangeError(`A commit holds at most ${MAX_PARTITIONS_PER_COMMIT} partitions`)
@@ -53,23 +51,15 @@ export class LogCommitter {
     try {
       await this.documents.send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              ConditionCheck: {
-                TableName: this.tables.topics,
-                Key: { name: topic.name },
-                ConditionExpression: 'topicId = :topicId',
-                ExpressionAttributeValues: { ':topicId': topic.topicId },
-              },
-            },
-            ...appends.flatMap((append) => this.partitionItems(topic.topicId, append, now)),
-          ],
+          TransactItems: appends.flatMap((append) => this.partitionItems(topicId, append, now)),
+          // The SDK resends this token on its own retries, so a commit whose answer
+          // was lost is recognised by DynamoDB instead of landing twice.
+          ClientRequestToken: randomUUID(),
         }),
       )
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error
       const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None')
-      if (reasons[0] === 'ConditionalCheckFailed') throw new TopicNotFoundError(topic.name)
       throw new CommitConflictError(reasons.filter((code) => code !== 'None'))
     }
   }

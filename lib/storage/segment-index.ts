@@ -68,8 +68,10 @@ export class SegmentIndex {
     return (Items ?? []) as SegmentEntry[]
   }
 
-  /** Every entry of a partition in offset order, a page at a time. */
+  /** The entries holding `fromOffset` and everything after it, in offset order, a page at a time. */
   async *scan(topicId: string, partition: number, fromOffset = 0): AsyncGenerator<SegmentEntry> {
+    const floor = fromOffset > 0 ? await this.floor(topicId, partition, fromOffset) : undefined
+    const start = floor && floor.lastOffset >= fromOffset ? floor.baseOffset : fromOffset
     let startKey: Record<string, unknown> | undefined
     do {
       const page = await this.documents.send(
@@ -78,7 +80,7 @@ export class SegmentIndex {
           KeyConditionExpression: 'partitionKey = :pk AND baseOffset >= :from',
           ExpressionAttributeValues: {
             ':pk': partitionKey(topicId, partition),
-            ':from': fromOffset,
+            ':from': start,
           },
           ExclusiveStartKey: startKey,
           ConsistentRead: true,

@@ -5,10 +5,10 @@ import { z } from 'zod'
 import type { AppendOutcome } from '../../broker/appender.ts'
 import { produce } from '../../broker/produce.ts'
 import type { Payload, ProduceRecord } from '../../broker/produce-record.ts'
-import { BadRequestError, SluiceError } from '../../errors.ts'
+import { BadRequestError, type SluiceError } from '../../errors.ts'
 import { concatenatedJson } from '../concatenated-json.ts'
 import type { HttpDeps } from '../deps.ts'
-import { errorBody } from '../error-response.ts'
+import { errorBody, errorResponse } from '../error-response.ts'
 import { jsonBody, requireJsonContentType } from '../request-body.ts'
 import { produceRecordBody, toProduceRecord } from './produce-request.ts'
 
@@ -63,8 +63,8 @@ export function produceRoutes({ broker, clusterId }: HttpDeps): Hono {
     }
     const body = c.req.raw.body
     if (c.req.header('transfer-encoding')?.toLowerCase().includes('chunked')) {
+      c.header('content-type', 'application/json')
       return stream(c, async (out) => {
-        c.header('content-type', 'application/json')
         try {
           for await (const values of concatenatedJson(body)) {
             for (let i = 0; i < values.length; i += STREAM_GROUP_LIMIT) {
@@ -73,8 +73,8 @@ export function produceRoutes({ broker, clusterId }: HttpDeps): Hono {
             }
           }
         } catch (error) {
-          if (!(error instanceof SluiceError)) throw error
-          await out.write(JSON.stringify(errorBody(error)))
+          // The status is sent already: the stream ends with a report saying why it stopped.
+          await out.write(JSON.stringify(errorResponse(error, c).body))
         }
       })
     }
@@ -89,7 +89,8 @@ export function produceRoutes({ broker, clusterId }: HttpDeps): Hono {
     })
   })
 
-  app.post('/:topic/records:batch', async (c) => {
+  // The literal 'records:batch': Hono would read ':batch' as a parameter (see configs:alter).
+  app.post('/:topic/:action{records\\x3abatch}', async (c) => {
     const body = await jsonBody(c, batchBody)
     const ids = new Set<string>()
     for (const { id } of body.entries) {

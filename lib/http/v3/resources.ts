@@ -18,8 +18,12 @@ export class ResourceLinks {
     readonly clusterId: string,
   ) {}
 
+  clusters(): string {
+    return `${this.origin}/v3/clusters`
+  }
+
   cluster(): string {
-    return `${this.origin}/v3/clusters/${this.clusterId}`
+    return `${this.clusters()}/${this.clusterId}`
   }
 
   topics(): string {

@@ -15,15 +15,19 @@ import {
 
 const configEntry = z.object({ name: z.string().min(1), value: z.string().nullable().optional() })
 
+/**
+ * Partition counts are only checked to be numbers here: the broker refuses a
+ * fraction, zero or too many with Kafka's INVALID_PARTITIONS (40002), naming the count.
+ */
 const createTopicBody = z.object({
   topic_name: z.string(),
-  partitions_count: z.number().int().nullable().optional(),
+  partitions_count: z.number().nullable().optional(),
   replication_factor: z.number().int().min(-1).max(32767).nullable().optional(),
   configs: z.array(configEntry).nullable().optional(),
   validate_only: z.boolean().nullable().optional(),
 })
 
-const updateTopicBody = z.object({ partitions_count: z.number().int() })
+const updateTopicBody = z.object({ partitions_count: z.number() })
 
 const alterConfigsBody = z.object({
   data: z.array(
@@ -122,7 +126,9 @@ export function topicRoutes({ broker, clusterId }: HttpDeps): Hono {
     return c.body(null, 204)
   })
 
-  app.post('/:topic/configs:alter', async (c) => {
+  // Hono reads ':alter' in 'configs:alter' as a parameter, which would route any
+  // 'configs…' here; this pattern matches only the literal colon (\x3a).
+  app.post('/:topic/:action{configs\\x3aalter}', async (c) => {
     const body = await jsonBody(c, alterConfigsBody)
     const changes = body.data.map((entry) =>
       entry.operation === 'DELETE'

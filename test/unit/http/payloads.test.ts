@@ -6,7 +6,7 @@ describe('payload conversion', () => {
   it('decodes strict base64 only', () => {
     expect(Buffer.from(decodeBase64('aGk=', 'v')).toString()).toBe('hi')
     expect(decodeBase64('', 'v')).toHaveLength(0)
-    for (const bad of ['aGk', 'a$k=', 'aGk=\n', '====']) {
+    for (const bad of ['aGk', 'a$k=', 'aGk=\n', '====', 'aGl=', '-_8=']) {
       expect(() => decodeBase64(bad, 'The value')).toThrow(PayloadConversionError)
     }
   })

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { bootstrapStorage } from '../local/bootstrap.ts'
+import { startLocalEngines } from '../local/engines.ts'
+import { type AwsClients, createAwsClients } from '../storage/aws-clients.ts'
+import { type StorageNames, storageNamesForPrefix } from '../storage/tables.ts'
+import { removeStorage } from './teardown.ts'
+
+/** The engines one bench run talks to, with fresh tables and a fresh bucket. */
+export interface BenchEnvironment {
+  readonly clients: AwsClients
+  readonly names: StorageNames
+  /** Says in a line which engines these are. */
+  readonly engines: string
+  /** True for engines on this machine, whose latencies say nothing about AWS's. */
+  readonly local: boolean
+  close(): Promise<void>
+}
+
+/**
+ * Starts DynamoDB Local (in memory) and s3rver (in a temporary directory),
+ * unless AWS_ENDPOINT_URL names engines to use instead; either way creates the
+ * tables and bucket under a random prefix, so a run never sees old data.
+ */
+export async function openEnvironment(): Promise<BenchEnvironment> {
+  // Hex keeps the bucket name lowercase, as S3 requires.
+  const names = storageNamesForPrefix(`bench-${randomBytes(4).toString('hex')}`)
+  const endpoint = process.env.AWS_ENDPOINT_URL
+  if (endpoint) {
+    const clients = createAwsClients()
+    await bootstrapStorage(clients, names)
+    return {
+      clients,
+      names,
+      engines: `the AWS SDK's configured endpoints (AWS_ENDPOINT_URL=${endpoint})`,
+      local: false,
+      close: () => removeStorage(clients, names),
+    }
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'sluice-bench-'))
+  const removeDataDir = () => rm(dataDir, { recursive: true, force: true })
+  const engines = await startLocalEngines({ dataDir, inMemory: true }).catch(async (error) => {
+    await removeDataDir()
+    throw error
+  })
+  const close = async () => {
+    await engines.stop()
+    await removeDataDir()
+  }
+  try {
+    const clients = createAwsClients(engines)
+    await bootstrapStorage(clients, names)
+    return {
+      clients,
+      names,
+      engines:
+        'local: DynamoDB Local (in memory, its own JVM) + s3rver (in this process, temp dir)',
+      local: true,
+      close,
+    }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}

@@ -1,0 +1,160 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { GIB } from './cost.ts'
+import type { MachineConditions } from './machine.ts'
+import type { BenchResults, Measurement } from './results.ts'
+import { type Column, dollars, figure, formatTable } from './table.ts'
+
+function machineLine(start: MachineConditions, end: MachineConditions): string {
+  const load = (m: MachineConditions) => m.loadAverage.map((l) => l.toFixed(2)).join(' ')
+  return (
+    `${start.cpus} × ${start.cpuModel}, ${(start.totalMemoryBytes / GIB).toFixed(1)} GiB RAM, ` +
+    `Node ${start.nodeVersion} on ${start.platform}/${start.arch}; ` +
+    `load average ${load(start)} at start, ${load(end)} at end`
+  )
+}
+
+function produceTable(results: BenchResults): string {
+  const columns: Column[] = [
+    { title: 'cell', align: 'left' },
+    { title: 'partitions' },
+    { title: 'batch' },
+    { title: 'requests' },
+    { title: 'records/s' },
+    { title: 'MiB/s' },
+    { title: 'p50 ms' },
+    { title: 'p99 ms' },
+    { title: 'floor MiB/s' },
+    { title: 'floor p50' },
+    { title: 'floor p99' },
+    { title: '× floor time' },
+    { title: '× floor p50' },
+    { title: 'conflicts' },
+  ]
+  const rows = results.produce.map(({ cell, sluice, floor, ratio, commitConflicts }) => [
+    cell.id,
+    cell.partitions,
+    cell.batchSize,
+    sluice.requests,
+    figure(sluice.recordsPerSecond),
+    figure(sluice.mibPerSecond),
+    figure(sluice.latency.p50Ms),
+    figure(sluice.latency.p99Ms),
+    figure(floor.mibPerSecond),
+    figure(floor.latency.p50Ms),
+    figure(floor.latency.p99Ms),
+    figure(ratio.elapsed),
+    figure(ratio.p50),
+    commitConflicts,
+  ])
+  return formatTable(columns, rows)
+}
+
+/** Requests per GiB for every operation any of the measurements made, in first-seen order. */
+function operationsOf(measurements: readonly Measurement[]): string[] {
+  const seen = new Set<string>()
+  for (const m of measurements) for (const key of Object.keys(m.cost.requestsPerGiB)) seen.add(key)
+  return [...seen]
+}
+
+function costTable(results: BenchResults): string {
+  const operations = operationsOf(results.produce.map((r) => r.sluice))
+  const columns: Column[] = [
+    { title: 'cell', align: 'left' },
+    ...operations.map((op) => ({ title: op.replace('DynamoDB ', 'DDB ') })),
+    { title: 'DDB WU' },
+    { title: 'DDB RU' },
+    { title: '$ S3' },
+    { title: '$ DDB' },
+    { title: '$ total' },
+    { title: 'floor $' },
+  ]
+  const rows = results.produce.map(({ cell, sluice, floor }) => [
+    cell.id,
+    ...operations.map((op) => figure(sluice.cost.requestsPerGiB[op] ?? 0)),
+    figure(sluice.cost.dynamodbWriteUnitsPerGiB),
+    figure(sluice.cost.dynamodbReadUnitsPerGiB),
+    dollars(sluice.cost.dollarsPerGiB.s3),
+    dollars(sluice.cost.dollarsPerGiB.dynamodb),
+    dollars(sluice.cost.dollarsPerGiB.total),
+    dollars(floor.cost.dollarsPerGiB.total),
+  ])
+  return formatTable(columns, rows)
+}
+
+function readTable(results: BenchResults): string {
+  const operations = operationsOf(results.reads.map((r) => r.read))
+  const columns: Column[] = [
+    { title: 'cell', align: 'left' },
+    { title: 'records' },
+    { title: 'segments' },
+    { title: 'pages' },
+    { title: 'records/s' },
+    { title: 'MiB/s' },
+    { title: 'page p50 ms' },
+    { title: 'S3 bytes/value byte' },
+    ...operations.map((op) => ({ title: `${op.replace('DynamoDB ', 'DDB ')}/GiB` })),
+    { title: 'DDB RU/GiB' },
+    { title: '$/GiB' },
+  ]
+  const rows = results.reads.map(({ cellId, segments, s3BytesPerValueByte, read }) => [
+    cellId,
+    read.records,
+    segments,
+    read.requests,
+    figure(read.recordsPerSecond),
+    figure(read.mibPerSecond),
+    figure(read.latency.p50Ms),
+    figure(s3BytesPerValueByte),
+    ...operations.map((op) => figure(read.cost.requestsPerGiB[op] ?? 0)),
+    figure(read.cost.dynamodbReadUnitsPerGiB),
+    dollars(read.cost.dollarsPerGiB.total),
+  ])
+  return formatTable(columns, rows)
+}
+
+/** The human-readable report: conditions, then produce, cost and read tables, then how to read them. */
+export function renderReport(results: BenchResults): string {
+  const { atStart, atEnd } = results.machine
+  const kib = results.valueBytes / 1024
+  return [
+    `Sluice benchmark (${results.mode}), ${results.startedAt}`,
+    `Path:     ${results.path}`,
+    `Load:     ${results.producers} concurrent producers, one request in flight each; record values ${kib} KiB`,
+    `Engines:  ${results.engines}`,
+    `Machine:  ${machineLine(atStart, atEnd)}`,
+    '',
+    'Produce (latency per request; MiB = 2^20 bytes of record values)',
+    produceTable(results),
+    '',
+    'Produce: requests and capacity units per GiB of record values ingested, and $/GiB at AWS list prices',
+    costTable(results),
+    '',
+    `Read: partition 0 of each cell's topic from offset 0, one consumer, pages of up to 10,000 records / 4 MiB`,
+    readTable(results),
+    '',
+    'How to read this:',
+    ...(results.localEngines
+      ? [
+          '- Latencies are local-engine latencies (DynamoDB Local in a JVM, s3rver inside this process,',
+          '  sharing its event loop and CPUs with Sluice), not AWS latencies. Compare within one run, as ratios.',
+        ]
+      : ['- Latencies include the network path to the engines named above.']),
+    "- floor: the same requests' storage work with no Sluice: 1 S3 PutObject of the same bytes plus 1",
+    '  TransactWriteItems of the same shape on scratch items, from the same number of producers, never',
+    '  contended. × floor time = Sluice wall time / floor wall time for the same requests.',
+    '- conflicts: commits that lost a race with another producer (cancelled TransactWriteItems), then retried.',
+    '- $ at us-east-1 list prices (REFERENCE.md §10): S3 PUT $0.005/1000, GET $0.0004/1000; DynamoDB',
+    '  $0.625/M write units, $0.125/M read units, transactional writes 2×. Condition checks count as',
+    '  writes and cancelled transactions as charged, so the DynamoDB figures are an upper bound.',
+  ].join('\n')
+}
+
+/** Writes the full results as JSON under `dir`, named by start time; returns the file's path. */
+export async function writeResultsJson(results: BenchResults, dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true })
+  const stamp = results.startedAt.replace(/[:.]/g, '-')
+  const path = join(dir, `bench-${stamp}.json`)
+  await writeFile(path, `${JSON.stringify(results, null, 2)}\n`)
+  return path
+}

@@ -1,0 +1,61 @@
+import type { BenchMode, BenchPlan, ProduceCell } from './cells.ts'
+import type { CostPerGiB } from './cost.ts'
+import type { MachineConditions } from './machine.ts'
+import type { AWS_PRICES } from './prices.ts'
+import type { OperationCount } from './request-counter.ts'
+import type { LatencySummary } from './stats.ts'
+
+/** One timed run of requests: how fast, and what it asked of the engines. */
+export interface Measurement {
+  readonly requests: number
+  readonly records: number
+  /** Bytes of record values moved; the MiB/s and per-GiB figures count these. */
+  readonly valueBytes: number
+  readonly elapsedMs: number
+  readonly recordsPerSecond: number
+  readonly mibPerSecond: number
+  readonly latency: LatencySummary
+  readonly counts: readonly OperationCount[]
+  readonly cost: CostPerGiB
+}
+
+export interface ProduceResult {
+  readonly cell: ProduceCell
+  readonly topic: string
+  readonly sluice: Measurement
+  /** The same requests' storage work done directly against the engines. */
+  readonly floor: Measurement
+  /** Sluice over floor: wall time for the same work, and median request latency. */
+  readonly ratio: { readonly elapsed: number; readonly p50: number }
+  /** Commits that lost a race and were retried (cancelled TransactWriteItems). */
+  readonly commitConflicts: number
+}
+
+export interface ReadResult {
+  readonly cellId: string
+  readonly topic: string
+  readonly partition: number
+  /** Index entries (committed ranges) the partition holds. */
+  readonly segments: number
+  /** Bytes S3 returned per byte of record value read: batch framing, keys, and ranges fetched twice. */
+  readonly s3BytesPerValueByte: number
+  /** Each request is one page of `GET .../records`, its latency one page's. */
+  readonly read: Measurement
+}
+
+export interface BenchResults {
+  readonly startedAt: string
+  readonly finishedAt: string
+  readonly mode: BenchMode
+  readonly plan: BenchPlan
+  /** How requests reach Sluice. */
+  readonly path: string
+  readonly producers: number
+  readonly valueBytes: number
+  readonly engines: string
+  readonly localEngines: boolean
+  readonly machine: { readonly atStart: MachineConditions; readonly atEnd: MachineConditions }
+  readonly prices: typeof AWS_PRICES
+  readonly produce: readonly ProduceResult[]
+  readonly reads: readonly ReadResult[]
+}

@@ -1,0 +1,76 @@
+import { createBroker } from '../broker/broker.ts'
+import { createApp } from '../http/app.ts'
+import type { BenchPlan } from './cells.ts'
+import type { CellContext } from './context.ts'
+import type { BenchEnvironment } from './environment.ts'
+import { InProcessClient } from './http-client.ts'
+import { machineConditions } from './machine.ts'
+import { AWS_PRICES } from './prices.ts'
+import { runProduceCell } from './produce-cell.ts'
+import { runReadCell } from './read-cell.ts'
+import { RequestCounter } from './request-counter.ts'
+import type { BenchResults, ProduceResult, ReadResult } from './results.ts'
+import { ValuePool } from './workload.ts'
+
+const CLUSTER_ID = 'bench'
+/** Lambda's limit for a buffered payload, as the deployed API has it; the largest cell needs ~1.4 MB. */
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024
+
+export const PATH_DESCRIPTION =
+  'HTTP in process: Hono app.request on createApp(), v3 POST records:batch (BINARY values, STRING keys)'
+
+/** Runs every cell of the plan against the environment; `progress` hears what is happening. */
+export async function runBench(
+  plan: BenchPlan,
+  environment: BenchEnvironment,
+  progress: (line: string) => void,
+): Promise<BenchResults> {
+  const startedAt = new Date()
+  const atStart = machineConditions()
+  const counter = new RequestCounter()
+  counter.attach(environment.clients)
+  const broker = createBroker(environment.clients, environment.names)
+  const app = createApp({ broker, clusterId: CLUSTER_ID, maxRequestBytes: MAX_REQUEST_BYTES })
+  const context: CellContext = {
+    plan,
+    environment,
+    broker,
+    client: new InProcessClient(app, CLUSTER_ID),
+    counter,
+    pool: new ValuePool(plan.valueBytes),
+  }
+
+  progress(`warming up the engines with ${plan.engineWarmup.requests} requests (not reported)…`)
+  await runProduceCell(context, plan.engineWarmup)
+
+  const produce: ProduceResult[] = []
+  const reads: ReadResult[] = []
+  for (const cell of plan.cells) {
+    progress(
+      `${cell.id}: ${cell.requests} requests of ${cell.batchSize} records, ${cell.partitions} partition(s)…`,
+    )
+    const result = await runProduceCell(context, cell)
+    produce.push(result)
+    const read = await runReadCell(context, cell)
+    reads.push(read)
+    progress(
+      `${cell.id}: produce ${(result.sluice.elapsedMs / 1000).toFixed(1)} s, floor ${(result.floor.elapsedMs / 1000).toFixed(1)} s, read ${(read.read.elapsedMs / 1000).toFixed(1)} s`,
+    )
+  }
+
+  return {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    mode: plan.mode,
+    plan,
+    path: PATH_DESCRIPTION,
+    producers: plan.producers,
+    valueBytes: plan.valueBytes,
+    engines: environment.engines,
+    localEngines: environment.local,
+    machine: { atStart, atEnd: machineConditions() },
+    prices: AWS_PRICES,
+    produce,
+    reads,
+  }
+}
