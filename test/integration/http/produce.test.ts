@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import { MURMUR2_VECTORS } from '../../support/murmur2-vectors.ts'
 import {
   allOffsets,
   base64,
@@ -139,26 +140,17 @@ describe('single record', () => {
 })
 
 describe('partitioning', () => {
-  // Kafka's Utils.murmur2 test vectors (REFERENCE.md §5).
-  const VECTORS: [string, number][] = [
-    ['21', -973932308],
-    ['foobar', -790332482],
-    ['a-little-bit-long-string', -985981536],
-    ['a-little-bit-longer-string', -1486304829],
-    ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
-    ['abc', 479470107],
-  ]
   const PARTITIONS = 7
   const expected = (hash: number) => (hash & 0x7fffffff) % PARTITIONS
 
   it('the vectors spread over several partitions, so the test can tell them apart', () => {
-    expect(new Set(VECTORS.map(([, hash]) => expected(hash))).size).toBeGreaterThanOrEqual(4)
+    expect(new Set(MURMUR2_VECTORS.map(([, hash]) => expected(hash))).size).toBeGreaterThanOrEqual(4)
   })
 
   it('puts keyed records where Kafka puts them, hashing the key bytes', async () => {
     const topic = uniqueTopic()
     await createTopic(h, topic, PARTITIONS)
-    for (const [key, hash] of VECTORS) {
+    for (const [key, hash] of MURMUR2_VECTORS) {
       for (const keyData of [
         { type: 'STRING', data: key },
         { type: 'BINARY', data: base64(key) },
@@ -173,7 +165,7 @@ describe('partitioning', () => {
     }
     const offsets = await allOffsets(h, topic)
     const total = offsets.reduce((sum, { latest }) => sum + latest, 0)
-    expect(total).toBe(VECTORS.length * 2)
+    expect(total).toBe(MURMUR2_VECTORS.length * 2)
   })
 
   it('hashes a JSON key as its JSON text', async () => {

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { murmur2 } from '../../../lib/log/murmur2.ts'
 import { partitionForKey, toPositive } from '../../../lib/log/partitioner.ts'
+import { MURMUR2_VECTORS } from '../../support/murmur2-vectors.ts'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 
-// apache/kafka UtilsTest and kafkajs murmur2.spec (REFERENCE.md §5)
-const VECTORS: [string, number][] = [
-  ['21', -973932308],
-  ['foobar', -790332482],
-  ['a-little-bit-long-string', -985981536],
-  ['a-little-bit-longer-string', -1486304829],
-  ['lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8', -58897971],
-  ['abc', 479470107],
-]
 
 describe('murmur2', () => {
-  it.each(VECTORS)('hashes %j to %i', (key, expected) => {
+  it.each(MURMUR2_VECTORS)('hashes %j to %i', (key, expected) => {
     expect(murmur2(bytes(key))).toBe(expected)
   })
 
