@@ -144,7 +144,9 @@ describe('partitioning', () => {
   const expected = (hash: number) => (hash & 0x7fffffff) % PARTITIONS
 
   it('the vectors spread over several partitions, so the test can tell them apart', () => {
-    expect(new Set(MURMUR2_VECTORS.map(([, hash]) => expected(hash))).size).toBeGreaterThanOrEqual(4)
+    expect(new Set(MURMUR2_VECTORS.map(([, hash]) => expected(hash))).size).toBeGreaterThanOrEqual(
+      4,
+    )
   })
 
   it('puts keyed records where Kafka puts them, hashing the key bytes', async () => {

@@ -5,7 +5,6 @@ import { MURMUR2_VECTORS } from '../../support/murmur2-vectors.ts'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 
-
 describe('murmur2', () => {
   it.each(MURMUR2_VECTORS)('hashes %j to %i', (key, expected) => {
     expect(murmur2(bytes(key))).toBe(expected)
