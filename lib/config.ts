@@ -1,4 +1,10 @@
-import { type StorageNames, storageNamesForPrefix } from './storage/tables.ts'
+import {
+  type StorageNames,
+  storageNamesForPrefix,
+  type TableId,
+  tableDefinitions,
+  tableNameVariable,
+} from './storage/tables.ts'
 
 /** Settings read from the environment, the same way on Lambda and on a laptop. */
 export interface SluiceConfig {
@@ -16,7 +22,7 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   const text = env[name]
   if (text === undefined || text === '') return fallback
   const value = Number(text)
-  if (!Number.isSafeInteger(value) || value <= 0) {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value <= 0) {
     throw new ConfigError(`${name} must be a positive integer; got '${text}'.`)
   }
   return value
@@ -28,14 +34,13 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
  */
 function storageNames(env: NodeJS.ProcessEnv): StorageNames {
   const derived = storageNamesForPrefix(env.SLUICE_TABLE_PREFIX || 'sluice')
-  return {
-    tables: {
-      topics: env.SLUICE_TOPICS_TABLE || derived.tables.topics,
-      partitions: env.SLUICE_PARTITIONS_TABLE || derived.tables.partitions,
-      segments: env.SLUICE_SEGMENTS_TABLE || derived.tables.segments,
-    },
-    bucket: env.SLUICE_BUCKET || derived.bucket,
-  }
+  const tables = Object.fromEntries(
+    (Object.keys(tableDefinitions) as TableId[]).map((id) => [
+      id,
+      env[tableNameVariable(id)] || derived.tables[id],
+    ]),
+  ) as Record<TableId, string>
+  return { tables, bucket: env.SLUICE_BUCKET || derived.bucket }
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SluiceConfig {

@@ -53,13 +53,9 @@ export class SluiceStorage extends Construct {
 
   /** The physical names, as the functions read them from their environment. */
   get names(): StorageNames {
-    return {
-      tables: {
-        topics: this.tables.topics.tableName,
-        partitions: this.tables.partitions.tableName,
-        segments: this.tables.segments.tableName,
-      },
-      bucket: this.bucket.bucketName,
-    }
+    const tables = Object.fromEntries(
+      Object.entries(this.tables).map(([id, table]) => [id, table.tableName]),
+    ) as Record<TableId, string>
+    return { tables, bucket: this.bucket.bucketName }
   }
 }

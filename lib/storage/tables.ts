@@ -50,6 +50,11 @@ export interface StorageNames {
   readonly bucket: string
 }
 
+/** The environment variable that names a table explicitly, e.g. SLUICE_TOPICS_TABLE. */
+export function tableNameVariable(id: TableId): string {
+  return `SLUICE_${tableDefinitions[id].suffix.toUpperCase().replaceAll('-', '_')}_TABLE`
+}
+
 /** Names derived from a prefix, as the local engines and tests use them. */
 export function storageNamesForPrefix(prefix: string): StorageNames {
   const tables = Object.fromEntries(
