@@ -1,7 +1,9 @@
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { benchPlan } from '../lib/bench/cells.ts'
+import { renderConsumerReport } from '../lib/bench/consumer-report.ts'
 import { openEnvironment } from '../lib/bench/environment.ts'
+import { renderMaintenanceReport } from '../lib/bench/maintenance-report.ts'
 import { renderReport, writeResultsJson } from '../lib/bench/report.ts'
 import { runBench } from '../lib/bench/run.ts'
 
@@ -39,6 +41,8 @@ let failed = false
 try {
   const results = await runBench(benchPlan(values.quick ? 'quick' : 'full'), environment, progress)
   console.log(renderReport(results))
+  console.log(`\n${renderMaintenanceReport(results.maintenance)}`)
+  console.log(`\n${renderConsumerReport(results.consumers)}`)
   const path = await writeResultsJson(results, resolve('bench-results'))
   console.log(`\nJSON: ${path}`)
 } catch (error) {

@@ -1,15 +1,50 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { handle } from 'hono/aws-lambda'
 import { createBroker } from '../lib/broker/broker.ts'
 import { configFromEnv } from '../lib/config.ts'
 import { createApp } from '../lib/http/app.ts'
+import { ApiKeyTable } from '../lib/http/auth/api-key-table.ts'
+import {
+  apiKeyAuthentication,
+  authModeFromEnv,
+  iamAuthentication,
+} from '../lib/http/auth/authenticate.ts'
+import { cloudWatchBrokerMetrics } from '../lib/observability/broker-metrics.ts'
+import { observedHandler } from '../lib/observability/lambda-handler.ts'
+import { API_SERVICE } from '../lib/observability/metric-names.ts'
+import { createObservability } from '../lib/observability/powertools.ts'
+import { requestMetrics } from '../lib/observability/request-metrics.ts'
+import { createSchemaRegistry } from '../lib/registry/registry.ts'
 import { createAwsClients } from '../lib/storage/aws-clients.ts'
 
 const config = configFromEnv()
+const authMode = authModeFromEnv()
+const observability = createObservability(API_SERVICE, config.clusterId)
+const clients = createAwsClients()
+observability.tracer.captureAWSv3Client(clients.dynamodb)
+observability.tracer.captureAWSv3Client(clients.s3)
+const brokerMetrics = cloudWatchBrokerMetrics(observability.metrics)
 
-export const handler = handle(
-  createApp({
-    broker: createBroker(createAwsClients(), config.names),
-    clusterId: config.clusterId,
-    maxRequestBytes: config.maxRequestBytes,
+const app = createApp({
+  broker: createBroker(clients, config.names, {
+    appender: { metrics: brokerMetrics },
+    reader: { metrics: brokerMetrics },
   }),
-)
+  clusterId: config.clusterId,
+  maxRequestBytes: config.maxRequestBytes,
+  maintenanceRunTasks: config.maintenanceRunTasks,
+  registry: createSchemaRegistry(clients, config.names),
+  observe: requestMetrics(observability),
+  authenticate:
+    authMode === 'iam'
+      ? iamAuthentication()
+      : apiKeyAuthentication(
+          new ApiKeyTable(
+            DynamoDBDocumentClient.from(clients.dynamodb),
+            config.names.tables.apiKeys,
+          ),
+        ),
+})
+
+/** Serves Lambda function URL and API Gateway HTTP API (payload 2.0) events alike. */
+export const handler = observedHandler(handle(app), observability)

@@ -1,3 +1,5 @@
+import { DEFAULT_MAINTENANCE_OPTIONS, type MaintenanceOptions } from './maintenance/options.ts'
+import { MAINTENANCE_TASKS, type MaintenanceTask } from './maintenance/tasks.ts'
 import {
   type StorageNames,
   storageNamesForPrefix,
@@ -12,20 +14,43 @@ export interface SluiceConfig {
   readonly names: StorageNames
   /** Largest request body accepted; Lambda's own limit for a buffered payload is 6 MB. */
   readonly maxRequestBytes: number
+  /** How often the local dev server runs maintenance; 0 turns it off (AWS runs it on a schedule). */
+  readonly maintenanceIntervalMs: number
+  readonly maintenance: Pick<MaintenanceOptions, 'targetSegmentBytes' | 'objectGraceMs'>
+  /** What `maintenance:run` may do here; a deployed API that cannot delete objects leaves out gc. */
+  readonly maintenanceRunTasks: readonly MaintenanceTask[]
 }
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: 0 | 1): number {
   const text = env[name]
   if (text === undefined || text === '') return fallback
   const value = Number(text)
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value <= 0) {
-    throw new ConfigError(`${name} must be a positive integer; got '${text}'.`)
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+    const kind = min === 0 ? 'non-negative' : 'positive'
+    throw new ConfigError(`${name} must be a ${kind} integer; got '${text}'.`)
   }
   return value
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  return integer(env, name, fallback, 1)
+}
+
+function maintenanceTasks(env: NodeJS.ProcessEnv, name: string): readonly MaintenanceTask[] {
+  const text = env[name]
+  if (text === undefined || text === '') return MAINTENANCE_TASKS
+  const tasks = text.split(',').map((task) => task.trim())
+  const unknown = tasks.find((task) => !(MAINTENANCE_TASKS as readonly string[]).includes(task))
+  if (unknown !== undefined) {
+    throw new ConfigError(
+      `${name} lists '${unknown}'; the tasks are ${MAINTENANCE_TASKS.join(', ')}.`,
+    )
+  }
+  return tasks as MaintenanceTask[]
 }
 
 /**
@@ -48,5 +73,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SluiceConfi
     clusterId: env.SLUICE_CLUSTER_ID || 'local',
     names: storageNames(env),
     maxRequestBytes: positiveInteger(env, 'SLUICE_MAX_REQUEST_BYTES', 6 * 1024 * 1024),
+    maintenanceIntervalMs: integer(env, 'SLUICE_MAINTENANCE_INTERVAL_MS', 60_000, 0),
+    maintenanceRunTasks: maintenanceTasks(env, 'SLUICE_MAINTENANCE_RUN_TASKS'),
+    maintenance: {
+      targetSegmentBytes: positiveInteger(
+        env,
+        'SLUICE_SEGMENT_TARGET_BYTES',
+        DEFAULT_MAINTENANCE_OPTIONS.targetSegmentBytes,
+      ),
+      objectGraceMs: positiveInteger(
+        env,
+        'SLUICE_GC_GRACE_MS',
+        DEFAULT_MAINTENANCE_OPTIONS.objectGraceMs,
+      ),
+    },
   }
 }

@@ -22,6 +22,12 @@ export class UnsupportedMediaTypeError extends SluiceError {
   readonly code = 415
 }
 
+/** The request is understood and authenticated, but this deployment does not allow it. */
+export class ForbiddenError extends SluiceError {
+  override name = 'ForbiddenError'
+  readonly code = 40301
+}
+
 export class InvalidTopicError extends SluiceError {
   override name = 'InvalidTopicError'
   readonly code = 40002
@@ -43,6 +49,12 @@ export class InvalidPartitionsError extends SluiceError {
 export class InvalidConfigError extends SluiceError {
   override name = 'InvalidConfigError'
   readonly code = 40002
+}
+
+/** The request carries no valid credentials: no API key, an unknown or revoked one, or no IAM signature. */
+export class UnauthenticatedError extends SluiceError {
+  override name = 'UnauthenticatedError'
+  readonly code = 40101
 }
 
 export class ClusterNotFoundError extends SluiceError {
@@ -78,6 +90,16 @@ export class ConfigNotFoundError extends SluiceError {
   constructor(readonly config: string) {
     super(`Config '${config}' not found.`)
   }
+}
+
+/**
+ * A record the topic cannot take, such as one without a key on a compacted
+ * topic (Kafka's INVALID_RECORD). Confluent's proxy answers Kafka's request
+ * errors with 40002, so this does too.
+ */
+export class InvalidRecordError extends SluiceError {
+  override name = 'InvalidRecordError'
+  readonly code = 40002
 }
 
 export class RecordTooLargeError extends SluiceError {

@@ -1,6 +1,8 @@
 import type { BenchMode, BenchPlan, ProduceCell } from './cells.ts'
+import type { ConsumerResult } from './consumer-cell.ts'
 import type { CostPerGiB } from './cost.ts'
 import type { MachineConditions } from './machine.ts'
+import type { MaintenanceResult } from './maintenance-cell.ts'
 import type { AWS_PRICES } from './prices.ts'
 import type { OperationCount } from './request-counter.ts'
 import type { LatencySummary } from './stats.ts'
@@ -58,4 +60,6 @@ export interface BenchResults {
   readonly prices: typeof AWS_PRICES
   readonly produce: readonly ProduceResult[]
   readonly reads: readonly ReadResult[]
+  readonly maintenance: readonly MaintenanceResult[]
+  readonly consumers: readonly ConsumerResult[]
 }

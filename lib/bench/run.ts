@@ -1,10 +1,13 @@
 import { createBroker } from '../broker/broker.ts'
 import { createApp } from '../http/app.ts'
+import { createSchemaRegistry } from '../registry/registry.ts'
 import type { BenchPlan } from './cells.ts'
+import { runConsumerCells } from './consumer-cell.ts'
 import type { CellContext } from './context.ts'
 import type { BenchEnvironment } from './environment.ts'
 import { InProcessClient } from './http-client.ts'
 import { machineConditions } from './machine.ts'
+import { runMaintenanceCells } from './maintenance-cell.ts'
 import { AWS_PRICES } from './prices.ts'
 import { runProduceCell } from './produce-cell.ts'
 import { runReadCell } from './read-cell.ts'
@@ -30,7 +33,12 @@ export async function runBench(
   const counter = new RequestCounter()
   counter.attach(environment.clients)
   const broker = createBroker(environment.clients, environment.names)
-  const app = createApp({ broker, clusterId: CLUSTER_ID, maxRequestBytes: MAX_REQUEST_BYTES })
+  const app = createApp({
+    broker,
+    clusterId: CLUSTER_ID,
+    maxRequestBytes: MAX_REQUEST_BYTES,
+    registry: createSchemaRegistry(environment.clients, environment.names),
+  })
   const context: CellContext = {
     plan,
     environment,
@@ -57,6 +65,8 @@ export async function runBench(
       `${cell.id}: produce ${(result.sluice.elapsedMs / 1000).toFixed(1)} s, floor ${(result.floor.elapsedMs / 1000).toFixed(1)} s, read ${(read.read.elapsedMs / 1000).toFixed(1)} s`,
     )
   }
+  const maintenance = await runMaintenanceCells(context, progress)
+  const consumers = await runConsumerCells(context, progress)
 
   return {
     startedAt: startedAt.toISOString(),
@@ -72,5 +82,7 @@ export async function runBench(
     prices: AWS_PRICES,
     produce,
     reads,
+    maintenance,
+    consumers,
   }
 }

@@ -13,6 +13,7 @@ import type { ObjectStore } from '../storage/object-store.ts'
 import type { PartitionHeads } from '../storage/partition-heads.ts'
 import { storageErrorFor } from '../storage/storage-errors.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
+import { type BrokerMetrics, NO_BROKER_METRICS } from './broker-metrics.ts'
 import { assignPartitions } from './partitioner.ts'
 import { encodeFormatRuns } from './payload-formats.ts'
 import type { AppendedRecord, ProduceRecord } from './produce-record.ts'
@@ -24,11 +25,15 @@ export type AppendOutcome =
   | { readonly ok: false; readonly error: SluiceError }
 
 export interface AppenderOptions {
-  /** How long a request keeps retrying lost commit races before giving up. */
+  /**
+   * How long after a request's upload starts it may still commit, retrying lost
+   * races. Garbage collection's grace period must exceed it by a wide margin.
+   */
   readonly commitTimeoutMs: number
   readonly backoff: BackoffPolicy
   readonly clock: () => number
   readonly random: () => number
+  readonly metrics: BrokerMetrics
 }
 
 export const DEFAULT_APPENDER_OPTIONS: AppenderOptions = {
@@ -36,6 +41,7 @@ export const DEFAULT_APPENDER_OPTIONS: AppenderOptions = {
   backoff: { baseMs: 5, capMs: 250 },
   clock: Date.now,
   random: Math.random,
+  metrics: NO_BROKER_METRICS,
 }
 
 /** One partition's share of a request: its records, encoded as one batch. */
@@ -83,6 +89,9 @@ export class LogAppender {
       const slice = batches.slice(i, i + MAX_PARTITIONS_PER_COMMIT)
       try {
         const bases = await this.commit(topic, slice, objectKey, now)
+        this.options.metrics.recordsProduced(
+          slice.reduce((n, batch) => n + batch.indices.length, 0),
+        )
         for (const batch of slice) {
           const base = bases.get(batch.partition) ?? 0
           batch.indices.forEach((index, position) => {
@@ -159,9 +168,16 @@ export class LogAppender {
     objectKey: string,
     now: number,
   ): Promise<Map<number, number>> {
-    const deadline = this.options.clock() + this.options.commitTimeoutMs
+    // Measured from before the upload: no commit ever references an object older
+    // than this, which is what lets garbage collection's grace period be safe.
+    const deadline = now + this.options.commitTimeoutMs
     const partitions = batches.map((batch) => batch.partition)
     for (let attempt = 0; ; attempt++) {
+      if (this.options.clock() >= deadline) {
+        throw new RetriableStorageError(
+          `Could not commit to topic '${topic.name}' within ${this.options.commitTimeoutMs} ms (partitions stayed contended); these records were not stored.`,
+        )
+      }
       const heads = await this.heads.read(topic.topicId, partitions)
       const bases = new Map(partitions.map((p) => [p, heads.get(p)?.logEndOffset ?? 0]))
       const appends: PartitionAppend[] = batches.map((batch) => {
@@ -187,11 +203,7 @@ export class LogAppender {
         return bases
       } catch (error) {
         if (!(error instanceof CommitConflictError)) throw error
-        if (this.options.clock() >= deadline) {
-          throw new RetriableStorageError(
-            `Could not commit to topic '${topic.name}' within ${this.options.commitTimeoutMs} ms: partitions stayed contended (${error.message}).`,
-          )
-        }
+        this.options.metrics.commitConflict()
         await backoff(attempt, this.options.backoff)
       }
     }

@@ -1,4 +1,11 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import {
+  createGroupServices,
+  type GroupServiceOptions,
+  type GroupServices,
+} from '../groups/group-services.ts'
+import { Maintenance } from '../maintenance/maintenance.ts'
+import type { MaintenanceOptions } from '../maintenance/options.ts'
 import type { AwsClients } from '../storage/aws-clients.ts'
 import { LogCommitter } from '../storage/log-commit.ts'
 import { ObjectStore } from '../storage/object-store.ts'
@@ -13,6 +20,8 @@ import { Topics } from './topics.ts'
 export interface BrokerOptions {
   readonly appender?: Partial<AppenderOptions>
   readonly reader?: Partial<ReaderOptions>
+  readonly maintenance?: Partial<MaintenanceOptions>
+  readonly groups?: GroupServiceOptions
 }
 
 /** Everything a request handler needs, wired to one set of tables and one bucket. */
@@ -21,6 +30,8 @@ export interface Broker {
   readonly appender: LogAppender
   readonly reader: LogReader
   readonly segments: SegmentIndex
+  readonly maintenance: Maintenance
+  readonly groups: GroupServices
 }
 
 export function createBroker(
@@ -33,10 +44,14 @@ export function createBroker(
   const heads = new PartitionHeads(documents, names.tables.partitions)
   const segments = new SegmentIndex(documents, names.tables.segments)
   const committer = new LogCommitter(documents, names.tables)
+  const topics = new Topics(new TopicTable(documents, names.tables.topics), heads)
+  const reader = new LogReader(segments, objects, heads, options.reader)
   return {
-    topics: new Topics(new TopicTable(documents, names.tables.topics), heads),
+    topics,
     appender: new LogAppender(objects, heads, committer, options.appender),
-    reader: new LogReader(segments, objects, heads, options.reader),
+    reader,
     segments,
+    maintenance: new Maintenance(clients, names, options.maintenance),
+    groups: createGroupServices(documents, names.tables, { topics, reader }, options.groups),
   }
 }

@@ -6,7 +6,15 @@
  * is 250 records with a JSON key and a STRING value, then 3 binary ones.
  */
 
-export const PAYLOAD_FORMATS = ['BINARY', 'JSON', 'STRING'] as const
+/** Formats whose bytes stand on their own. */
+export const SCHEMALESS_FORMATS = ['BINARY', 'JSON', 'STRING'] as const
+export type SchemalessFormat = (typeof SCHEMALESS_FORMATS)[number]
+
+/** Formats written in Confluent's wire format: framed with the id of a registry schema. */
+export const SCHEMA_FORMATS = ['AVRO'] as const
+export type SchemaFormat = (typeof SCHEMA_FORMATS)[number]
+
+export const PAYLOAD_FORMATS = [...SCHEMALESS_FORMATS, ...SCHEMA_FORMATS] as const
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number]
 
 export interface RecordFormats {
@@ -14,7 +22,7 @@ export interface RecordFormats {
   readonly value: PayloadFormat
 }
 
-const CODES: Record<PayloadFormat, string> = { BINARY: 'B', JSON: 'J', STRING: 'S' }
+const CODES: Record<PayloadFormat, string> = { BINARY: 'B', JSON: 'J', STRING: 'S', AVRO: 'A' }
 const BY_CODE = new Map(
   Object.entries(CODES).map(([format, code]) => [code, format as PayloadFormat]),
 )

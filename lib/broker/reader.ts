@@ -6,6 +6,8 @@ import type { ObjectStore } from '../storage/object-store.ts'
 import type { PartitionHead, PartitionHeads } from '../storage/partition-heads.ts'
 import type { SegmentEntry, SegmentIndex } from '../storage/segment-index.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
+import { type BrokerMetrics, NO_BROKER_METRICS } from './broker-metrics.ts'
+import { walkIndex } from './index-walk.ts'
 import { decodeFormatRuns, type RecordFormats } from './payload-formats.ts'
 
 export type StartPosition =
@@ -40,12 +42,14 @@ export interface ReaderOptions {
   readonly fetchConcurrency: number
   readonly pollIntervalMs: { readonly min: number; readonly max: number }
   readonly clock: () => number
+  readonly metrics: BrokerMetrics
 }
 
 export const DEFAULT_READER_OPTIONS: ReaderOptions = {
   fetchConcurrency: 8,
   pollIntervalMs: { min: 50, max: 500 },
   clock: Date.now,
+  metrics: NO_BROKER_METRICS,
 }
 
 function recordBytes(record: StoredRecord): number {
@@ -81,6 +85,7 @@ export class LogReader {
     }
     const records =
       offset < head.logEndOffset ? await this.collect(topic, partition, offset, request) : []
+    this.options.metrics.recordsRead(records.length)
     const last = records.at(-1)
     return {
       records,
@@ -114,10 +119,10 @@ export class LogReader {
       case 'latest':
         return head.logEndOffset
       case 'timestamp':
-        for await (const entry of this.segments.scan(topic.topicId, partition, 0)) {
+        for await (const entry of this.entriesFrom(topic, partition, head.logStartOffset)) {
           if (entry.maxTimestamp < start.timestamp) continue
           const match = (await this.load(entry)).find(
-            (record) => record.timestamp >= start.timestamp && record.offset >= head.logStartOffset,
+            (record) => record.timestamp >= start.timestamp,
           )
           if (match) return match.offset
         }
@@ -153,55 +158,63 @@ export class LogReader {
   ): Promise<ReadRecord[]> {
     const records: ReadRecord[] = []
     let bytes = 0
-    const floor = await this.segments.floor(topic.topicId, partition, offset)
-    // An offset compaction removed lies between entries: reading resumes at the next survivor.
-    const queue: SegmentEntry[] = floor && floor.lastOffset >= offset ? [floor] : []
-    let cursor = floor?.baseOffset ?? offset - 1
-    for (;;) {
-      if (queue.length === 0) {
-        const next = await this.segments.after(
-          topic.topicId,
-          partition,
-          Math.max(cursor, offset - 1),
-          this.options.fetchConcurrency,
+    // The next offset to return: never one below it, even if a rewrite hands back a span already read.
+    let next = offset
+    const entries = this.entriesFrom(topic, partition, offset)
+    try {
+      for (;;) {
+        const wave = await this.takeWave(
+          entries,
+          request.maxRecords - records.length,
+          request.maxBytes - bytes,
         )
-        if (next.length === 0) return records
-        queue.push(...next)
-        cursor = next.at(-1)?.baseOffset ?? cursor
+        if (wave.length === 0) return records
+        const loaded = await Promise.all(wave.map((entry) => this.load(entry)))
+        for (const record of loaded.flat()) {
+          if (record.offset < next) continue
+          const size = recordBytes(record)
+          if (records.length > 0 && bytes + size > request.maxBytes) return records
+          records.push(record)
+          bytes += size
+          next = record.offset + 1
+          if (records.length >= request.maxRecords) return records
+        }
       }
-      const wave = this.takeWave(
-        queue,
-        request.maxRecords - records.length,
-        request.maxBytes - bytes,
-      )
-      const loaded = await Promise.all(wave.map((entry) => this.load(entry)))
-      for (const record of loaded.flat()) {
-        if (record.offset < offset) continue
-        const size = recordBytes(record)
-        if (records.length > 0 && bytes + size > request.maxBytes) return records
-        records.push(record)
-        bytes += size
-        if (records.length >= request.maxRecords) return records
-      }
+    } catch (error) {
+      // Retention dropped what lay beyond the records read so far: they stand, the next read hears why.
+      if (error instanceof OffsetOutOfRangeError && records.length > 0) return records
+      throw error
+    } finally {
+      await entries.return(undefined)
     }
+  }
+
+  private entriesFrom(topic: TopicItem, partition: number, offset: number) {
+    const sources = { segments: this.segments, heads: this.heads }
+    return walkIndex(sources, topic.topicId, partition, offset, this.options.fetchConcurrency)
   }
 
   /**
    * The entries to fetch at once: as many as the concurrency allows, but no
    * more than the records and bytes still wanted could need (at least one).
    */
-  private takeWave(queue: SegmentEntry[], records: number, bytes: number): SegmentEntry[] {
+  private async takeWave(
+    entries: AsyncGenerator<SegmentEntry>,
+    records: number,
+    bytes: number,
+  ): Promise<SegmentEntry[]> {
+    const wave: SegmentEntry[] = []
     let count = 0
     let size = 0
-    let take = 0
-    for (const entry of queue) {
-      if (take > 0 && (count >= records || size >= bytes)) break
-      if (take >= this.options.fetchConcurrency) break
+    while (wave.length < this.options.fetchConcurrency) {
+      if (wave.length > 0 && (count >= records || size >= bytes)) break
+      const { value: entry, done } = await entries.next()
+      if (done) break
+      wave.push(entry)
       count += entry.recordCount
       size += entry.byteLength
-      take++
     }
-    return queue.splice(0, take)
+    return wave
   }
 
   private async load(entry: SegmentEntry): Promise<ReadRecord[]> {

@@ -115,3 +115,15 @@ export function topicConfigValue(
 ): string {
   return overrides[name] ?? TOPIC_CONFIGS[name].defaultValue
 }
+
+export type CleanupPolicy = 'delete' | 'compact'
+
+/** Whether the topic's `cleanup.policy` (`delete`, `compact` or both) includes `policy`. */
+export function hasCleanupPolicy(
+  overrides: Readonly<Record<string, string>>,
+  policy: CleanupPolicy,
+): boolean {
+  return topicConfigValue(overrides, 'cleanup.policy')
+    .split(',')
+    .some((part) => part.trim() === policy)
+}

@@ -1,10 +1,16 @@
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import type { Broker } from '../broker/broker.ts'
 import { ClusterNotFoundError } from '../errors.ts'
+import { MAINTENANCE_TASKS, type MaintenanceTask } from '../maintenance/tasks.ts'
+import type { SchemaRegistry } from '../registry/registry.ts'
 import { bodyLimit } from './body-limit.ts'
 import type { HttpDeps } from './deps.ts'
 import { respondWithError } from './error-response.ts'
+import { registryRoutes } from './registry/routes.ts'
+import { v2ConsumerRoutes } from './v2/consumers.ts'
 import { v2TopicRoutes } from './v2/topics.ts'
+import { consumerGroupRoutes } from './v3/consumer-groups.ts'
+import { maintenanceRoutes } from './v3/maintenance.ts'
 import { produceRoutes } from './v3/produce.ts'
 import { recordRoutes } from './v3/records.ts'
 import { clusterResource, list, ResourceLinks } from './v3/resources.ts'
@@ -14,17 +20,35 @@ export interface AppOptions {
   readonly broker: Broker
   readonly clusterId: string
   readonly maxRequestBytes: number
+  /** The schema registry served under /subjects, /schemas, /config and /compatibility. */
+  readonly registry: SchemaRegistry
+  /** Runs first on every request, to count and time it (the deployed handler's metrics). */
+  readonly observe?: MiddlewareHandler
+  /** Refuses unauthenticated requests before any route runs; off for local development and tests. */
+  readonly authenticate?: MiddlewareHandler
+  /** The tasks `maintenance:run` may start; all of them unless the deployment says otherwise. */
+  readonly maintenanceRunTasks?: readonly MaintenanceTask[]
 }
 
 /** The one Hono app: served by @hono/node-server locally and by hono/aws-lambda on AWS. */
-export function createApp({ broker, clusterId, maxRequestBytes }: AppOptions): Hono {
-  const deps: HttpDeps = { broker, clusterId }
+export function createApp({
+  broker,
+  clusterId,
+  maxRequestBytes,
+  registry,
+  observe,
+  authenticate,
+  maintenanceRunTasks = MAINTENANCE_TASKS,
+}: AppOptions): Hono {
+  const deps: HttpDeps = { broker, clusterId, registry }
   const app = new Hono()
 
   app.onError(respondWithError)
   app.notFound((c) =>
     c.json({ error_code: 404, message: `No resource at ${c.req.method} ${c.req.path}.` }, 404),
   )
+  if (observe) app.use(observe)
+  if (authenticate) app.use(authenticate)
   app.use(bodyLimit(maxRequestBytes))
 
   app.get('/v3/clusters', (c) => {
@@ -48,7 +72,11 @@ export function createApp({ broker, clusterId, maxRequestBytes }: AppOptions): H
   app.route(topics, topicRoutes(deps))
   app.route(topics, produceRoutes(deps))
   app.route(topics, recordRoutes(deps))
+  app.route('/v3/clusters/:cluster', maintenanceRoutes(deps, maintenanceRunTasks))
   app.route('/topics', v2TopicRoutes(deps))
+  app.route('/consumers', v2ConsumerRoutes(deps))
+  app.route('/v3/clusters/:cluster/consumer-groups', consumerGroupRoutes(deps))
+  app.route('/', registryRoutes(deps))
 
   return app
 }

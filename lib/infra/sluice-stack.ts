@@ -1,13 +1,37 @@
-import { Stack, type StackProps } from 'aws-cdk-lib'
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib'
 import type { Construct } from 'constructs'
-import { SluiceStorage } from './storage.ts'
+import { tableNameVariable } from '../storage/tables.ts'
+import { Sluice, type SluiceProps } from './sluice.ts'
 
-/** The deployable unit. It holds the storage today; the functions attach to `storage`. */
+export interface SluiceStackProps extends StackProps {
+  readonly sluice?: SluiceProps
+}
+
+/** The deployable unit: one Sluice installation and the outputs a client and an operator need. */
 export class SluiceStack extends Stack {
-  readonly storage: SluiceStorage
+  readonly sluice: Sluice
 
-  constructor(scope: Construct, id: string, props: StackProps = {}) {
+  constructor(scope: Construct, id: string, props: SluiceStackProps = {}) {
     super(scope, id, { description: 'Sluice: a serverless, Kafka-style event log', ...props })
-    this.storage = new SluiceStorage(this, 'Storage')
+    this.sluice = new Sluice(this, 'Sluice', props.sluice)
+    const { api, storage, monitoring } = this.sluice
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'Base URL of the API (function URL)',
+      value: api.url.url,
+    })
+    new CfnOutput(this, 'ClusterId', {
+      description: 'The cluster id in /v3/clusters/{cluster_id} paths',
+      value: this.sluice.clusterId,
+    })
+    new CfnOutput(this, 'AuthMode', {
+      description: 'How clients authenticate: iam (SigV4) or api-key (Authorization: Bearer)',
+      value: this.sluice.authMode,
+    })
+    new CfnOutput(this, 'ApiKeysTable', {
+      description: `Set ${tableNameVariable('apiKeys')} to this for npm run api-keys`,
+      value: storage.tables.apiKeys.tableName,
+    })
+    new CfnOutput(this, 'BucketName', { value: storage.bucket.bucketName })
+    new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName })
   }
 }

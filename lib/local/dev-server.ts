@@ -3,6 +3,8 @@ import { serve } from '@hono/node-server'
 import { createBroker } from '../broker/broker.ts'
 import type { SluiceConfig } from '../config.ts'
 import { createApp } from '../http/app.ts'
+import { runEvery } from '../maintenance/schedule.ts'
+import { createSchemaRegistry } from '../registry/registry.ts'
 import { createAwsClients } from '../storage/aws-clients.ts'
 import { bootstrapStorage } from './bootstrap.ts'
 import { type LocalEngines, startLocalEngines } from './engines.ts'
@@ -30,10 +32,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   try {
     const clients = createAwsClients(engines)
     await bootstrapStorage(clients, options.config.names)
+    const broker = createBroker(clients, options.config.names, {
+      maintenance: options.config.maintenance,
+    })
     const app = createApp({
-      broker: createBroker(clients, options.config.names),
+      broker,
       clusterId: options.config.clusterId,
       maxRequestBytes: options.config.maxRequestBytes,
+      maintenanceRunTasks: options.config.maintenanceRunTasks,
+      registry: createSchemaRegistry(clients, options.config.names),
     })
     const server = await new Promise<ReturnType<typeof serve>>((ready, fail) => {
       const started = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () =>
@@ -41,9 +48,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       )
       started.once('error', fail)
     })
+    const { maintenanceIntervalMs } = options.config
+    const maintenance =
+      maintenanceIntervalMs > 0 ? runEvery(broker.maintenance, maintenanceIntervalMs) : undefined
     return {
       url: `http://${options.host}:${options.port}`,
       async close() {
+        await maintenance?.stop()
         await new Promise<void>((done) => server.close(() => done()))
         await engines?.stop()
       },

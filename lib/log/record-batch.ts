@@ -21,6 +21,7 @@ const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
 
 /** What producers write where they have no leader epoch, producer id or sequence. */
 const NO_VALUE = -1
+const INT32_MAX = 2 ** 31 - 1
 
 export class EmptyBatchError extends Error {
   override name = 'EmptyBatchError'
@@ -41,10 +42,35 @@ export class UnsupportedCompressionError extends Error {
   }
 }
 
+/**
+ * Where a batch sits in the log and where its records sit in it. A batch that
+ * compaction thinned keeps the span of offsets it covers: its first record may
+ * come after its base offset and its last offset after its last record, as in
+ * the batches Kafka's log cleaner writes.
+ */
+export interface BatchPlacement {
+  readonly baseOffset: number
+  /** The last offset the batch covers, relative to `baseOffset`. */
+  readonly lastOffsetDelta: number
+  /** Each record's offset relative to `baseOffset`: increasing, none above `lastOffsetDelta`. */
+  readonly offsetDeltas: readonly number[]
+}
+
 export interface EncodeOptions {
   readonly timestampType: TimestampType
   /** Stamped on every record when timestampType is LogAppendTime; defaults to now. */
   readonly appendTime?: number
+  /** Defaults to base offset 0 with the records at consecutive offsets, as a producer sends them. */
+  readonly placement?: BatchPlacement
+}
+
+/** A batch that covers offsets but whose records were all compacted away. */
+export interface EmptyBatchSpan {
+  readonly baseOffset: number
+  readonly lastOffsetDelta: number
+  readonly timestampType: TimestampType
+  /** The greatest timestamp the removed records had; Kafka keeps it in the empty batch's header. */
+  readonly maxTimestamp: number
 }
 
 export interface RecordBatchHeader {
@@ -118,11 +144,47 @@ export function recordBatchSize(records: readonly LogRecord[], options: EncodeOp
   const first = records[0]
   if (first === undefined) throw new EmptyBatchError('a record batch needs at least one record')
   const timestamps = batchTimestamps(first, records, options)
+  const { offsetDeltas } = placementOf(records, options)
   let size = RECORD_BATCH_OVERHEAD
   records.forEach((record, index) => {
-    size += recordSizeInBatch(record, index, timestamps.deltaOf(record))
+    size += recordSizeInBatch(record, offsetDeltas[index] as number, timestamps.deltaOf(record))
   })
   return size
+}
+
+function placementOf(records: readonly LogRecord[], options: EncodeOptions): BatchPlacement {
+  const { placement } = options
+  if (placement === undefined) {
+    return {
+      baseOffset: 0,
+      lastOffsetDelta: records.length - 1,
+      offsetDeltas: records.map((_, index) => index),
+    }
+  }
+  const { baseOffset, lastOffsetDelta, offsetDeltas } = placement
+  if (offsetDeltas.length !== records.length) {
+    throw new RangeError(`${offsetDeltas.length} offset deltas for ${records.length} records`)
+  }
+  if (!Number.isSafeInteger(baseOffset) || baseOffset < 0) {
+    throw new RangeError(`base offset must be a non-negative safe integer, got ${baseOffset}`)
+  }
+  let previous = -1
+  for (const delta of offsetDeltas) {
+    if (!Number.isInteger(delta) || delta <= previous) {
+      throw new RangeError(`offset deltas must be increasing non-negative integers, got ${delta}`)
+    }
+    previous = delta
+  }
+  if (
+    !Number.isInteger(lastOffsetDelta) ||
+    lastOffsetDelta < previous ||
+    lastOffsetDelta > INT32_MAX
+  ) {
+    throw new RangeError(
+      `last offset delta ${lastOffsetDelta} must cover the last record's (${previous}) and fit in 32 bits`,
+    )
+  }
+  return placement
 }
 
 function writeNullableBytes(writer: ByteWriter, bytes: Uint8Array | null): void {
@@ -141,15 +203,17 @@ function writeHeader(writer: ByteWriter, header: RecordHeader): void {
 }
 
 /**
- * Encodes records as one batch with base offset 0, as a producer would send it;
- * the log assigns the real base offset with `withBaseOffset`.
+ * Encodes records as one batch, by default with base offset 0, as a producer
+ * would send it (the log assigns the real base offset with `withBaseOffset`),
+ * or at the placement given.
  */
 export function encodeRecordBatch(records: readonly LogRecord[], options: EncodeOptions): Buffer {
   const first = records[0]
   if (first === undefined) throw new EmptyBatchError('a record batch needs at least one record')
   const timestamps = batchTimestamps(first, records, options)
+  const { baseOffset, lastOffsetDelta, offsetDeltas } = placementOf(records, options)
   const bodySizes = records.map((record, index) =>
-    recordBodySize(record, index, timestamps.deltaOf(record)),
+    recordBodySize(record, offsetDeltas[index] as number, timestamps.deltaOf(record)),
   )
   const size = bodySizes.reduce(
     (total, body) => total + varintSize(body) + body,
@@ -157,31 +221,85 @@ export function encodeRecordBatch(records: readonly LogRecord[], options: Encode
   )
 
   const writer = new ByteWriter(size)
-  writer.int64(0)
-  writer.int32(size - LOG_OVERHEAD)
-  writer.int32(NO_VALUE) // partitionLeaderEpoch
-  writer.int8(MAGIC)
-  writer.int32(0) // CRC, patched below once the bytes it covers exist
-  writer.int16(options.timestampType === 'LogAppendTime' ? LOG_APPEND_TIME_BIT : 0)
-  writer.int32(records.length - 1)
-  writer.int64(timestamps.base)
-  writer.int64(timestamps.max)
-  writer.int64(NO_VALUE) // producerId
-  writer.int16(NO_VALUE) // producerEpoch
-  writer.int32(NO_VALUE) // baseSequence
-  writer.int32(records.length)
+  writeBatchHeader(writer, {
+    baseOffset,
+    size,
+    timestampType: options.timestampType,
+    lastOffsetDelta,
+    baseTimestamp: timestamps.base,
+    maxTimestamp: timestamps.max,
+    recordsCount: records.length,
+  })
   records.forEach((record, index) => {
     writer.varint(bodySizes[index] as number)
     writer.int8(0) // record attributes: unused in v2
     writer.varlong(timestamps.deltaOf(record))
-    writer.varint(index)
+    writer.varint(offsetDeltas[index] as number)
     writeNullableBytes(writer, record.key)
     writeNullableBytes(writer, record.value)
     writer.varint(record.headers.length)
     for (const header of record.headers) writeHeader(writer, header)
   })
+  return sealed(writer.finish())
+}
 
-  const batch = writer.finish()
+/**
+ * A batch of no records that still covers its offsets, as Kafka's cleaner keeps
+ * one where every record of a span was compacted away: a reader moves past it
+ * to `baseOffset + lastOffsetDelta + 1`.
+ */
+export function encodeEmptyRecordBatch(span: EmptyBatchSpan): Buffer {
+  if (!Number.isSafeInteger(span.baseOffset) || span.baseOffset < 0) {
+    throw new RangeError(`base offset must be a non-negative safe integer, got ${span.baseOffset}`)
+  }
+  if (
+    !Number.isInteger(span.lastOffsetDelta) ||
+    span.lastOffsetDelta < 0 ||
+    span.lastOffsetDelta > INT32_MAX
+  ) {
+    throw new RangeError(`last offset delta must fit in 32 bits, got ${span.lastOffsetDelta}`)
+  }
+  const writer = new ByteWriter(RECORD_BATCH_OVERHEAD)
+  writeBatchHeader(writer, {
+    baseOffset: span.baseOffset,
+    size: RECORD_BATCH_OVERHEAD,
+    timestampType: span.timestampType,
+    lastOffsetDelta: span.lastOffsetDelta,
+    baseTimestamp: NO_VALUE,
+    maxTimestamp: span.maxTimestamp,
+    recordsCount: 0,
+  })
+  return sealed(writer.finish())
+}
+
+interface BatchHeaderFields {
+  readonly baseOffset: number
+  /** The whole batch's length in bytes. */
+  readonly size: number
+  readonly timestampType: TimestampType
+  readonly lastOffsetDelta: number
+  readonly baseTimestamp: number
+  readonly maxTimestamp: number
+  readonly recordsCount: number
+}
+
+function writeBatchHeader(writer: ByteWriter, fields: BatchHeaderFields): void {
+  writer.int64(fields.baseOffset)
+  writer.int32(fields.size - LOG_OVERHEAD)
+  writer.int32(NO_VALUE) // partitionLeaderEpoch
+  writer.int8(MAGIC)
+  writer.int32(0) // CRC, patched by `sealed` once the bytes it covers exist
+  writer.int16(fields.timestampType === 'LogAppendTime' ? LOG_APPEND_TIME_BIT : 0)
+  writer.int32(fields.lastOffsetDelta)
+  writer.int64(fields.baseTimestamp)
+  writer.int64(fields.maxTimestamp)
+  writer.int64(NO_VALUE) // producerId
+  writer.int16(NO_VALUE) // producerEpoch
+  writer.int32(NO_VALUE) // baseSequence
+  writer.int32(fields.recordsCount)
+}
+
+function sealed(batch: Buffer): Buffer {
   batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES_POSITION)), CRC_POSITION)
   return batch
 }

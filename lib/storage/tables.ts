@@ -40,6 +40,61 @@ export const tableDefinitions = {
     partitionKey: { name: 'partitionKey', type: 'S' },
     sortKey: { name: 'baseOffset', type: 'N' },
   },
+  /**
+   * One item per partition that maintenance has touched: the lease (holder,
+   * epoch, expiry) every index rewrite is fenced by, the compaction checkpoint,
+   * and when each task last finished there. Items stay after release, so epochs only grow.
+   */
+  leases: {
+    suffix: 'leases',
+    partitionKey: { name: 'partitionKey', type: 'S' },
+  },
+  /**
+   * The API keys a deployed API accepts in api-key auth mode, keyed by the
+   * key's public id; each item holds the SHA-256 of the key's secret, never the secret.
+   */
+  apiKeys: {
+    suffix: 'api-keys',
+    partitionKey: { name: 'keyId', type: 'S' },
+  },
+  /**
+   * Schema registry items that are not per subject, by key: `schema/<id>` (a
+   * schema, immutable), `fingerprint/<sha-256>` (the id a schema text was
+   * given, so the same schema keeps one id), `counter/schema-id` (the next id)
+   * and `config/global` (the default compatibility level).
+   */
+  registry: {
+    suffix: 'registry',
+    partitionKey: { name: 'key', type: 'S' },
+  },
+  /** One item per schema registry subject: its versions and its own compatibility level. */
+  subjects: {
+    suffix: 'subjects',
+    partitionKey: { name: 'subject', type: 'S' },
+  },
+  /**
+   * Consumer groups: per group id, the group item (`entry` = `group`: epochs,
+   * target assignment) and one item per member (`member/<id>`), so one Query
+   * reads a whole group.
+   */
+  groups: {
+    suffix: 'groups',
+    partitionKey: { name: 'groupId', type: 'S' },
+    sortKey: { name: 'entry', type: 'S' },
+  },
+  /** Committed offsets: one item per group and `<topic>/<partition>`. */
+  groupOffsets: {
+    suffix: 'group-offsets',
+    partitionKey: { name: 'groupId', type: 'S' },
+    sortKey: { name: 'partitionKey', type: 'S' },
+  },
+  /** REST Proxy v2 consumer instances, by group and instance name; idle ones expire. */
+  consumerInstances: {
+    suffix: 'consumer-instances',
+    partitionKey: { name: 'groupId', type: 'S' },
+    sortKey: { name: 'instanceId', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+  },
 } as const satisfies Record<string, TableDefinition>
 
 export type TableId = keyof typeof tableDefinitions

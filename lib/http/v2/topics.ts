@@ -2,6 +2,7 @@ import { type Context, Hono } from 'hono'
 import { produce } from '../../broker/produce.ts'
 import { checkRecords } from '../../broker/record-checks.ts'
 import { resolveTopicConfigs } from '../../broker/topic-configs.ts'
+import { SchemaSelector } from '../../registry/schema-selection.ts'
 import type { TopicItem } from '../../storage/topic-table.ts'
 import type { HttpDeps } from '../deps.ts'
 import { nonNegativeInteger } from '../params.ts'
@@ -10,6 +11,7 @@ import {
   embeddedFormat,
   toV2ProduceRecord,
   V2_CONTENT_TYPE,
+  v2Encoding,
   v2ProduceBody,
 } from './produce-request.ts'
 
@@ -30,12 +32,12 @@ function topicMetadata(topic: TopicItem) {
   }
 }
 
-function v2Json(c: Context, body: unknown, status: 200 = 200) {
+export function v2Json(c: Context, body: unknown, status: 200 = 200) {
   return c.body(JSON.stringify(body), status, { 'content-type': V2_CONTENT_TYPE })
 }
 
 /** The REST Proxy v2 topic API: metadata and produce under /topics. */
-export function v2TopicRoutes({ broker }: HttpDeps): Hono {
+export function v2TopicRoutes({ broker, registry }: HttpDeps): Hono {
   const { topics } = broker
   const app = new Hono()
 
@@ -77,7 +79,10 @@ export function v2TopicRoutes({ broker }: HttpDeps): Hono {
     const body = parseWith(v2ProduceBody, await readJson(c))
     const topic = await topics.describe(c.req.param('topic') as string)
     if (partition !== undefined) await topics.partition(topic.name, partition)
-    const records = body.records.map((record, i) => toV2ProduceRecord(format, record, i, partition))
+    const encoding = await v2Encoding(format, body, new SchemaSelector(registry, topic.name))
+    const records = body.records.map((record, i) =>
+      toV2ProduceRecord(encoding.encode, record, i, partition),
+    )
     const [rejection] = checkRecords(topic, records)
     if (rejection) {
       rejection.error.message = `records[${rejection.index}]: ${rejection.error.message}`
@@ -85,8 +90,8 @@ export function v2TopicRoutes({ broker }: HttpDeps): Hono {
     }
     const outcomes = await produce(broker.appender, topic, records)
     return v2Json(c, {
-      key_schema_id: null,
-      value_schema_id: null,
+      key_schema_id: encoding.keySchemaId,
+      value_schema_id: encoding.valueSchemaId,
       offsets: outcomes.map((outcome) =>
         outcome.ok
           ? { partition: outcome.partition, offset: outcome.offset, error_code: null, error: null }

@@ -1,25 +1,38 @@
 import { z } from 'zod'
-import { PAYLOAD_FORMATS, type PayloadFormat } from '../../broker/payload-formats.ts'
+import {
+  PAYLOAD_FORMATS,
+  SCHEMALESS_FORMATS,
+  type SchemalessFormat,
+} from '../../broker/payload-formats.ts'
 import type { Payload, ProduceRecord } from '../../broker/produce-record.ts'
 import { BadRequestError, SluiceError } from '../../errors.ts'
 import type { RecordHeader } from '../../log/record.ts'
-import { decodeBase64, toPayload } from '../payloads.ts'
+import {
+  type PayloadRole,
+  type SchemaRequest,
+  type SchemaSelector,
+  SUBJECT_NAME_STRATEGIES,
+} from '../../registry/schema-selection.ts'
+import { decodeBase64, toAvroPayload, toPayload } from '../payloads.ts'
 import { describeZodError } from '../request-body.ts'
 
-const SCHEMA_FORMATS = ['AVRO', 'JSONSCHEMA', 'PROTOBUF'] as const
+/** Formats the REST Proxy knows whose schemas Sluice's registry does not store. */
+const UNSUPPORTED_FORMATS = ['JSONSCHEMA', 'PROTOBUF'] as const
 
 const data = z.object({
   type: z
-    .enum([...PAYLOAD_FORMATS, ...SCHEMA_FORMATS])
+    .enum([...PAYLOAD_FORMATS, ...UNSUPPORTED_FORMATS])
     .nullable()
     .optional(),
   data: z.unknown().optional(),
-  schema_id: z.number().int().nullable().optional(),
-  schema_version: z.number().int().nullable().optional(),
+  schema_id: z.number().int().min(0).nullable().optional(),
+  schema_version: z.number().int().min(1).nullable().optional(),
   subject: z.string().nullable().optional(),
-  subject_name_strategy: z.string().nullable().optional(),
+  subject_name_strategy: z.enum(SUBJECT_NAME_STRATEGIES).nullable().optional(),
   schema: z.string().nullable().optional(),
 })
+
+type Data = z.infer<typeof data>
 
 /** One record of `POST /v3/clusters/{c}/topics/{t}/records`. */
 export const produceRecordBody = z.object({
@@ -35,29 +48,52 @@ export const produceRecordBody = z.object({
 
 export type ProduceRecordBody = z.infer<typeof produceRecordBody>
 
-function isPayloadFormat(type: string): type is PayloadFormat {
-  return (PAYLOAD_FORMATS as readonly string[]).includes(type)
+function isSchemaless(type: string): type is SchemalessFormat {
+  return (SCHEMALESS_FORMATS as readonly string[]).includes(type)
 }
 
-function toRecordPayload(
-  input: z.infer<typeof data> | null | undefined,
-  which: 'key' | 'value',
-): Payload | null {
+/** What the key or value says about its registry schema; empty means the subject's latest. */
+function schemaRequest(input: Data): SchemaRequest {
+  return {
+    ...(input.schema_id != null && { schemaId: input.schema_id }),
+    ...(input.schema_version != null && { schemaVersion: input.schema_version }),
+    ...(input.subject != null && { subject: input.subject }),
+    ...(input.subject_name_strategy != null && { strategy: input.subject_name_strategy }),
+    ...(input.schema != null && { schema: input.schema }),
+  }
+}
+
+/**
+ * The bytes of a key or value. BINARY, JSON and STRING stand alone; AVRO, or
+ * no type at all, means the registry: the data is serialized with the schema
+ * the fields name (the subject's latest version by default).
+ */
+async function toRecordPayload(
+  input: Data | null | undefined,
+  role: PayloadRole,
+  schemas: SchemaSelector,
+): Promise<Payload | null> {
   if (input === null || input === undefined || input.data === null || input.data === undefined) {
     return null
   }
-  const type = input.type
-  if (type === null || type === undefined) {
+  const what = `The ${role}`
+  const { type } = input
+  const request = schemaRequest(input)
+  if (type != null && isSchemaless(type)) {
+    const given = Object.keys(request)
+    if (given.length > 0) {
+      throw new BadRequestError(
+        `${what} has type ${type}, which takes no schema; remove ${given.join(', ')} or use type AVRO.`,
+      )
+    }
+    return toPayload(type, input.data, what)
+  }
+  if (type === 'JSONSCHEMA' || type === 'PROTOBUF') {
     throw new BadRequestError(
-      `The ${which} has no type; schema registry lookup is not available, so give type BINARY, JSON or STRING.`,
+      `${what} has type ${type}; Sluice's registry stores AVRO schemas only, so use AVRO, BINARY, JSON or STRING.`,
     )
   }
-  if (!isPayloadFormat(type)) {
-    throw new BadRequestError(
-      `The ${which} has type ${type}, which needs the schema registry; use BINARY, JSON or STRING.`,
-    )
-  }
-  return toPayload(type, input.data, `The ${which}`)
+  return toAvroPayload(await schemas.choose(role, request), input.data, what)
 }
 
 function toTimestamp(text: string | null | undefined): number | undefined {
@@ -70,7 +106,10 @@ function toTimestamp(text: string | null | undefined): number | undefined {
 }
 
 /** Validates one REST record and turns it into bytes; every problem is a specific error. */
-export function toProduceRecord(input: unknown): ProduceRecord | SluiceError {
+export async function toProduceRecord(
+  input: unknown,
+  schemas: SchemaSelector,
+): Promise<ProduceRecord | SluiceError> {
   const parsed = produceRecordBody.safeParse(input)
   if (!parsed.success) {
     return new BadRequestError(`Invalid record: ${describeZodError(parsed.error)}.`)
@@ -88,8 +127,8 @@ export function toProduceRecord(input: unknown): ProduceRecord | SluiceError {
     return {
       ...(body.partition_id !== null &&
         body.partition_id !== undefined && { partition: body.partition_id }),
-      key: toRecordPayload(body.key, 'key'),
-      value: toRecordPayload(body.value, 'value'),
+      key: await toRecordPayload(body.key, 'key', schemas),
+      value: await toRecordPayload(body.value, 'value', schemas),
       headers,
       ...(timestamp !== undefined && { timestamp }),
     }

@@ -6,6 +6,7 @@ import type { AppendOutcome } from '../../broker/appender.ts'
 import { produce } from '../../broker/produce.ts'
 import type { Payload, ProduceRecord } from '../../broker/produce-record.ts'
 import { BadRequestError, type SluiceError } from '../../errors.ts'
+import { SchemaSelector } from '../../registry/schema-selection.ts'
 import { concatenatedJson } from '../concatenated-json.ts'
 import type { HttpDeps } from '../deps.ts'
 import { errorBody, errorResponse } from '../error-response.ts'
@@ -16,8 +17,20 @@ const batchBody = z.object({
   entries: z.array(produceRecordBody.extend({ id: z.string().min(1) })).min(1),
 })
 
+/** What the REST Proxy reports of a produced key or value; registry payloads name their schema. */
 function payloadSummary(payload: Payload | null) {
-  return payload ? { type: payload.format, size: payload.bytes.byteLength } : null
+  if (!payload) return null
+  const summary = { type: payload.format, size: payload.bytes.byteLength }
+  if (payload.format !== 'AVRO') return summary
+  const { id, subjectVersion } = payload.schema
+  return {
+    ...summary,
+    schema_id: id,
+    ...(subjectVersion && {
+      subject: subjectVersion.subject,
+      schema_version: subjectVersion.version,
+    }),
+  }
 }
 
 /**
@@ -27,7 +40,7 @@ function payloadSummary(payload: Payload | null) {
 const STREAM_GROUP_LIMIT = 1000
 
 /** Produce under /v3/clusters/{cluster}/topics/{topic}/records. */
-export function produceRoutes({ broker, clusterId }: HttpDeps): Hono {
+export function produceRoutes({ broker, clusterId, registry }: HttpDeps): Hono {
   const app = new Hono()
 
   /** The delivery report of one record, and the HTTP status it would have on its own. */
@@ -56,8 +69,9 @@ export function produceRoutes({ broker, clusterId }: HttpDeps): Hono {
   app.post('/:topic/records', async (c: Context) => {
     requireJsonContentType(c)
     const topic = await broker.topics.describe(c.req.param('topic') as string)
+    const schemas = new SchemaSelector(registry, topic.name)
     const produceAll = async (values: unknown[]) => {
-      const entries = values.map(toProduceRecord)
+      const entries = await Promise.all(values.map((value) => toProduceRecord(value, schemas)))
       const outcomes = await produce(broker.appender, topic, entries)
       return entries.map((entry, i) => report(topic.name, entry, outcomes[i] as AppendOutcome))
     }
@@ -98,7 +112,10 @@ export function produceRoutes({ broker, clusterId }: HttpDeps): Hono {
       ids.add(id)
     }
     const topic = await broker.topics.describe(c.req.param('topic'))
-    const entries = body.entries.map(({ id: _, ...record }) => toProduceRecord(record))
+    const schemas = new SchemaSelector(registry, topic.name)
+    const entries = await Promise.all(
+      body.entries.map(({ id: _, ...record }) => toProduceRecord(record, schemas)),
+    )
     const outcomes = await produce(broker.appender, topic, entries)
     const successes: unknown[] = []
     const failures: unknown[] = []

@@ -1,10 +1,11 @@
 import { Hono } from 'hono'
-import type { PayloadFormat } from '../../broker/payload-formats.ts'
+import { PAYLOAD_FORMATS, type PayloadFormat } from '../../broker/payload-formats.ts'
 import type { ReadRecord, StartPosition } from '../../broker/reader.ts'
 import { BadRequestError } from '../../errors.ts'
+import type { SchemaRegistry } from '../../registry/registry.ts'
 import type { HttpDeps } from '../deps.ts'
 import { nonNegativeInteger, optionalNonNegativeInteger } from '../params.ts'
-import { fromPayload } from '../payloads.ts'
+import { readPayload } from '../payloads.ts'
 
 export const READ_LIMITS = {
   maxRecords: { default: 500, max: 10_000 },
@@ -36,17 +37,46 @@ function startPosition(offset: string | undefined, timestamp: string | undefined
   return { kind: 'offset', offset: nonNegativeInteger(offset, 'offset') }
 }
 
-function payload(format: PayloadFormat, bytes: Uint8Array | null) {
-  return bytes === null ? null : { type: format, data: fromPayload(format, bytes) }
+/**
+ * `key_type` / `value_type` read keys or values as a type other than the one
+ * they were produced with: BINARY shows the stored bytes (Confluent wire format
+ * included), AVRO decodes bytes that a Confluent serializer wrote and were produced as BINARY.
+ */
+function typeOverride(text: string | undefined, what: string): PayloadFormat | undefined {
+  if (text === undefined) return undefined
+  const format = PAYLOAD_FORMATS.find((candidate) => candidate === text)
+  if (!format) {
+    throw new BadRequestError(
+      `${what} must be one of ${PAYLOAD_FORMATS.join(', ')}; got '${text}'.`,
+    )
+  }
+  return format
 }
 
-function recordBody(partition: number, record: ReadRecord) {
+interface PayloadTypes {
+  readonly key: PayloadFormat | undefined
+  readonly value: PayloadFormat | undefined
+}
+
+async function recordBody(
+  partition: number,
+  record: ReadRecord,
+  types: PayloadTypes,
+  registry: SchemaRegistry,
+) {
+  const payload = (role: 'key' | 'value') => {
+    const bytes = record[role]
+    const what = `The ${role} at offset ${record.offset}`
+    return bytes === null
+      ? null
+      : readPayload(types[role] ?? record.formats[role], bytes, registry, what)
+  }
   return {
     partition_id: partition,
     offset: record.offset,
     timestamp: new Date(record.timestamp).toISOString(),
-    key: payload(record.formats.key, record.key),
-    value: payload(record.formats.value, record.value),
+    key: await payload('key'),
+    value: await payload('value'),
     headers: record.headers.map((header) => ({
       name: header.key,
       value: header.value === null ? null : Buffer.from(header.value).toString('base64'),
@@ -55,7 +85,7 @@ function recordBody(partition: number, record: ReadRecord) {
 }
 
 /** Sluice's read API and storage window under /v3/clusters/{cluster}/topics/{topic}/partitions/{p}. */
-export function recordRoutes({ broker, clusterId }: HttpDeps): Hono {
+export function recordRoutes({ broker, clusterId, registry }: HttpDeps): Hono {
   const app = new Hono()
 
   app.get('/:topic/partitions/:partition/records', async (c) => {
@@ -68,13 +98,19 @@ export function recordRoutes({ broker, clusterId }: HttpDeps): Hono {
       maxBytes: bounded(query.max_bytes, 'max_bytes', READ_LIMITS.maxBytes),
       timeoutMs: bounded(query.timeout_ms, 'timeout_ms', READ_LIMITS.timeoutMs),
     }
+    const types: PayloadTypes = {
+      key: typeOverride(query.key_type, 'key_type'),
+      value: typeOverride(query.value_type, 'value_type'),
+    }
     const topic = await broker.topics.partition(c.req.param('topic'), partition)
     const result = await broker.reader.read(topic, partition, request)
     return c.json({
       cluster_id: clusterId,
       topic_name: topic.name,
       partition_id: partition,
-      data: result.records.map((record) => recordBody(partition, record)),
+      data: await Promise.all(
+        result.records.map((record) => recordBody(partition, record, types, registry)),
+      ),
       next_offset: result.nextOffset,
       earliest_offset: result.logStartOffset,
       latest_offset: result.logEndOffset,

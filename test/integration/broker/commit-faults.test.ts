@@ -7,6 +7,7 @@ import type { TopicItem } from '../../../lib/storage/topic-table.ts'
 import {
   countCommands,
   failCommand,
+  gateCommand,
   loseResponse,
   rewriteRequestBody,
 } from '../../support/faults.ts'
@@ -271,5 +272,28 @@ describe('a crash between the S3 PUT and the commit', () => {
     const objects = await ingestObjects(topic)
     expect(objects).toHaveLength(2)
     expect(objects).toContain(orphans[0])
+  })
+})
+
+describe('an upload that outlasts the commit budget', () => {
+  it('is never committed, so garbage collection may reclaim objects past their grace period', async () => {
+    const { broker, storage } = ctx
+    const topic = await broker.topics.create({ name: 'slow-upload' })
+    const counter = countCommands(storage.clients.dynamodb)
+    onTestFinished(() => counter.remove())
+    const gate = gateCommand(storage.clients.s3, 'PutObjectCommand', { times: 1 })
+    onTestFinished(() => gate.remove())
+
+    const slow = produce(broker.appender, topic, [record({ value: 'late' })])
+    await gate.arrived(1)
+    // Hold the upload past the 300 ms budget the broker was given.
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    gate.open()
+
+    await expect(slow).rejects.toBeInstanceOf(RetriableStorageError)
+    expect(counter.count(COMMIT)).toBe(0)
+    expect((await broker.topics.offsets(topic, 0)).logEndOffset).toBe(0)
+    const acked = await produceOk(broker, topic, [record({ value: 'on time' })])
+    expect(acked.map((a) => a.offset)).toEqual([0])
   })
 })

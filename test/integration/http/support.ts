@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { expect } from 'vitest'
 import { type Broker, createBroker } from '../../../lib/broker/broker.ts'
 import { createApp } from '../../../lib/http/app.ts'
+import { createSchemaRegistry, type SchemaRegistry } from '../../../lib/registry/registry.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 
 /** The cluster path every v3 test uses; the app is built with cluster id `local`. */
@@ -24,6 +25,7 @@ export interface Response {
 export interface Harness {
   readonly storage: TestStorage
   readonly broker: Broker
+  readonly registry: SchemaRegistry
   readonly app: ReturnType<typeof createApp>
   /** Sends a request to the app in process and reads the whole response. */
   request(path: string, init?: RequestInit): Promise<Response>
@@ -37,7 +39,8 @@ export async function createHarness({
 } = {}): Promise<Harness> {
   const storage = await createTestStorage()
   const broker = createBroker(storage.clients, storage.names)
-  const app = createApp({ broker, clusterId: 'local', maxRequestBytes })
+  const registry = createSchemaRegistry(storage.clients, storage.names)
+  const app = createApp({ broker, clusterId: 'local', maxRequestBytes, registry })
   const request = async (path: string, init?: RequestInit): Promise<Response> => {
     const response = await app.request(path, init)
     return readResponse(response)
@@ -45,6 +48,7 @@ export async function createHarness({
   return {
     storage,
     broker,
+    registry,
     app,
     request,
     get: (path) => request(path),

@@ -1,0 +1,12 @@
+import { createBroker } from '../lib/broker/broker.ts'
+import { configFromEnv } from '../lib/config.ts'
+import { createAwsClients } from '../lib/storage/aws-clients.ts'
+
+const config = configFromEnv()
+const { groups } = createBroker(createAwsClients(), config.names)
+
+/**
+ * Run on a schedule: removes idle v2 consumer instances and group members
+ * whose session ran out in groups no request has touched since.
+ */
+export const handler = () => groups.sweeper.sweep()

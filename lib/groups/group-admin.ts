@@ -1,0 +1,228 @@
+import type { LogReader, StartPosition } from '../broker/reader.ts'
+import type { Topics } from '../broker/topics.ts'
+import { BadRequestError, OffsetOutOfRangeError } from '../errors.ts'
+import type { PartitionHead } from '../storage/partition-heads.ts'
+import type { TopicItem } from '../storage/topic-table.ts'
+import type { GroupCoordinator, OffsetToCommit } from './coordinator.ts'
+import { ConsumerGroupNotFoundError, GroupNotEmptyError, UnknownMemberIdError } from './errors.ts'
+import { type GroupRecord, heldBy, type MemberRecord } from './group-records.ts'
+import { GroupConflictError, type GroupStore } from './group-store.ts'
+import { validateGroupId } from './names.ts'
+import { FenceRejectedError, type OffsetStore } from './offset-store.ts'
+import type { TopicMetadata } from './topic-metadata.ts'
+import {
+  comparePartitions,
+  type PartitionKey,
+  partitionKeyOf,
+  type TopicPartition,
+  topicsOf,
+} from './topic-partitions.ts'
+
+/** KIP-848's consumer group states, as the REST Proxy reports them. */
+export type GroupStateName = 'EMPTY' | 'RECONCILING' | 'STABLE'
+
+export interface GroupDescription {
+  readonly group: GroupRecord
+  readonly members: readonly MemberRecord[]
+  readonly state: GroupStateName
+}
+
+/** How far a group is behind in one partition: log end offset minus committed offset. */
+export interface PartitionLag extends TopicPartition {
+  readonly currentOffset: number
+  readonly logEndOffset: number
+  readonly lag: number
+  /** The member holding the partition, if one does. */
+  readonly member?: MemberRecord
+}
+
+/** Which partitions an offset reset covers: named ones, whole topics, or (neither) every committed one. */
+export interface ResetSelection {
+  readonly topics?: readonly string[]
+  readonly partitions?: readonly TopicPartition[]
+}
+
+/** Stable once every member holds exactly its target at the target's epoch. */
+export function groupStateOf(group: GroupRecord, members: readonly MemberRecord[]): GroupStateName {
+  if (members.length === 0) return 'EMPTY'
+  const settled = members.every((member) => {
+    const target = group.target[member.memberId] ?? []
+    return (
+      member.epoch === group.assignmentEpoch &&
+      member.revoking.length === 0 &&
+      member.assigned.length === target.length &&
+      member.assigned.every((key, i) => key === target[i])
+    )
+  })
+  return settled ? 'STABLE' : 'RECONCILING'
+}
+
+/** Reading groups and the admin changes Kafka allows on groups without members. */
+export class GroupAdmin {
+  constructor(
+    private readonly store: GroupStore,
+    private readonly offsets: OffsetStore,
+    private readonly coordinator: GroupCoordinator,
+    private readonly topics: Topics,
+    private readonly reader: LogReader,
+    private readonly metadata: TopicMetadata,
+  ) {}
+
+  async list(): Promise<GroupDescription[]> {
+    const ids: string[] = []
+    for await (const group of this.store.groups()) ids.push(group.groupId)
+    const described = await Promise.all(ids.sort().map((id) => this.find(id)))
+    return described.filter((group) => group !== undefined)
+  }
+
+  async describe(groupId: string): Promise<GroupDescription> {
+    const description = await this.find(groupId)
+    if (!description) throw new ConsumerGroupNotFoundError(groupId)
+    return description
+  }
+
+  /** Lag per partition with a committed offset, for topics that still exist. */
+  async lags(groupId: string): Promise<PartitionLag[]> {
+    const [{ members }, committed] = await Promise.all([
+      this.describe(groupId),
+      this.coordinator.committed(groupId),
+    ])
+    const topics = await this.metadata.existing(topicsOf(committed))
+    const heads = new Map<string, Map<number, PartitionHead>>()
+    await Promise.all(
+      [...topics.values()].map(async (topic) => {
+        heads.set(topic.name, await this.topics.allOffsets(topic))
+      }),
+    )
+    const holders = new Map<PartitionKey, MemberRecord>()
+    for (const member of members) for (const key of heldBy(member)) holders.set(key, member)
+    return committed
+      .flatMap((offset) => {
+        const head = heads.get(offset.topic)?.get(offset.partition)
+        if (!head || topics.get(offset.topic)?.topicId !== offset.topicId) return []
+        const member = holders.get(partitionKeyOf(offset))
+        return [
+          {
+            topic: offset.topic,
+            partition: offset.partition,
+            currentOffset: offset.offset,
+            logEndOffset: head.logEndOffset,
+            lag: head.logEndOffset - offset.offset,
+            ...(member && { member }),
+          },
+        ]
+      })
+      .sort(comparePartitions)
+  }
+
+  /**
+   * Sets the committed offsets of a group without members: to the log start,
+   * the log end, an offset inside the log, or the first record at a time.
+   * Creates the group if it does not exist, as Kafka does.
+   */
+  async resetOffsets(
+    groupId: string,
+    selection: ResetSelection,
+    to: StartPosition,
+  ): Promise<OffsetToCommit[]> {
+    validateGroupId(groupId)
+    const partitions = await this.select(groupId, selection)
+    if (partitions.length === 0) {
+      throw new BadRequestError(
+        `Group '${groupId}' has no committed offsets to reset; name topics or partitions.`,
+      )
+    }
+    if (((await this.find(groupId))?.members.length ?? 0) > 0) {
+      throw new GroupNotEmptyError(groupId, 'reset the offsets of')
+    }
+    const offsets = await Promise.all(
+      partitions.map(async ({ topic, partition }) => ({
+        topic: topic.name,
+        partition,
+        topicId: topic.topicId,
+        offset: await this.resetTo(topic, partition, to),
+        metadata: '',
+      })),
+    )
+    try {
+      await this.coordinator.commit(groupId, { kind: 'none' }, offsets)
+    } catch (error) {
+      if (error instanceof UnknownMemberIdError)
+        throw new GroupNotEmptyError(groupId, 'reset the offsets of')
+      throw error
+    }
+    return offsets
+  }
+
+  /** Deletes a group without members, and its committed offsets. */
+  async delete(groupId: string): Promise<void> {
+    const { members } = await this.describe(groupId)
+    if (members.length > 0) throw new GroupNotEmptyError(groupId, 'delete')
+    const offsets = await this.offsets.list(groupId)
+    try {
+      // Offsets first: a delete cut short leaves an empty group, never offsets a new group could inherit.
+      await this.offsets.remove(
+        groupId,
+        offsets.map(partitionKeyOf),
+        this.store.emptyGroupCheck(groupId),
+      )
+      await this.store.delete(groupId)
+    } catch (error) {
+      if (!(error instanceof FenceRejectedError || error instanceof GroupConflictError)) throw error
+      await this.describe(groupId)
+      throw new GroupNotEmptyError(groupId, 'delete')
+    }
+  }
+
+  /** The group after expiring members whose session ran out, as any group operation does. */
+  private async find(groupId: string): Promise<GroupDescription | undefined> {
+    validateGroupId(groupId)
+    await this.coordinator.expire(groupId)
+    const { group, members } = await this.store.load(groupId)
+    if (!group) return undefined
+    return { group, members, state: groupStateOf(group, members) }
+  }
+
+  private async select(
+    groupId: string,
+    selection: ResetSelection,
+  ): Promise<{ readonly topic: TopicItem; readonly partition: number }[]> {
+    if (selection.partitions) {
+      return Promise.all(
+        selection.partitions.map(async (tp) => ({
+          topic: await this.topics.partition(tp.topic, tp.partition),
+          partition: tp.partition,
+        })),
+      )
+    }
+    if (selection.topics) {
+      const topics = await Promise.all(selection.topics.map((name) => this.topics.describe(name)))
+      return topics.flatMap((topic) =>
+        Array.from({ length: topic.partitionsCount }, (_, partition) => ({ topic, partition })),
+      )
+    }
+    const committed = await this.coordinator.committed(groupId)
+    const topics = await this.metadata.existing(topicsOf(committed))
+    return committed.flatMap((offset) => {
+      const topic = topics.get(offset.topic)
+      return topic?.topicId === offset.topicId ? [{ topic, partition: offset.partition }] : []
+    })
+  }
+
+  private async resetTo(topic: TopicItem, partition: number, to: StartPosition): Promise<number> {
+    if (to.kind === 'timestamp')
+      return this.reader.offsetForTimestamp(topic, partition, to.timestamp)
+    const head = await this.topics.offsets(topic, partition)
+    switch (to.kind) {
+      case 'earliest':
+        return head.logStartOffset
+      case 'latest':
+        return head.logEndOffset
+      case 'offset':
+        if (to.offset < head.logStartOffset || to.offset > head.logEndOffset) {
+          throw new OffsetOutOfRangeError(to.offset, head.logStartOffset, head.logEndOffset)
+        }
+        return to.offset
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import type { Topics } from '../broker/topics.ts'
+import { TopicNotFoundError } from '../errors.ts'
+import type { TopicItem } from '../storage/topic-table.ts'
+import type { TopicSnapshot } from './group-records.ts'
+import type { Subscription } from './subscription.ts'
+
+function snapshot(topic: TopicItem): TopicSnapshot {
+  return { topicId: topic.topicId, partitions: topic.partitionsCount }
+}
+
+/** Looks topics up for groups, where a topic that does not exist (yet, or any more) is simply left out. */
+export class TopicMetadata {
+  constructor(private readonly topics: Topics) {}
+
+  /** The named topics that exist, by name. */
+  async existing(names: Iterable<string>): Promise<Map<string, TopicItem>> {
+    const found = await Promise.all(
+      [...new Set(names)].map((name) =>
+        this.topics.describe(name).catch((error: unknown) => {
+          if (error instanceof TopicNotFoundError) return undefined
+          throw error
+        }),
+      ),
+    )
+    return new Map(found.filter((topic) => topic !== undefined).map((topic) => [topic.name, topic]))
+  }
+
+  /** The existing topics the subscriptions could match: the named ones, or all when a pattern needs them. */
+  async resolve(subscriptions: readonly Subscription[]): Promise<Map<string, TopicSnapshot>> {
+    const topics = subscriptions.some((subscription) => subscription.kind === 'pattern')
+      ? await this.topics.list()
+      : (
+          await this.existing(
+            subscriptions.flatMap((subscription) =>
+              subscription.kind === 'topics' ? subscription.topics : [],
+            ),
+          )
+        ).values()
+    return new Map([...topics].map((topic) => [topic.name, snapshot(topic)]))
+  }
+}

@@ -1,0 +1,83 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateScan,
+} from '@aws-sdk/lib-dynamodb'
+
+/** A stored API key: who it is for and the hash of its secret, never the secret. */
+export interface ApiKeyItem {
+  readonly keyId: string
+  readonly secretHash: string
+  /** What the key is for, as given when it was issued. */
+  readonly name: string
+  readonly createdAt: number
+}
+
+export class ApiKeyIdTakenError extends Error {
+  override name = 'ApiKeyIdTakenError'
+  constructor(readonly keyId: string) {
+    super(`API key id ${keyId} is already taken.`)
+  }
+}
+
+/** The api-keys table (lib/storage/tables.ts). */
+export class ApiKeyTable {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async create(item: ApiKeyItem): Promise<void> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(keyId)',
+        }),
+      )
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ApiKeyIdTakenError(item.keyId)
+      throw error
+    }
+  }
+
+  /** Strongly consistent, so a revoked key stops working at once. */
+  async get(keyId: string): Promise<ApiKeyItem | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.table, Key: { keyId }, ConsistentRead: true }),
+    )
+    return Item as ApiKeyItem | undefined
+  }
+
+  async list(): Promise<ApiKeyItem[]> {
+    const items: ApiKeyItem[] = []
+    for await (const page of paginateScan(
+      { client: this.documents },
+      { TableName: this.table, ConsistentRead: true },
+    )) {
+      items.push(...((page.Items ?? []) as ApiKeyItem[]))
+    }
+    return items.sort((a, b) => a.createdAt - b.createdAt || a.keyId.localeCompare(b.keyId))
+  }
+
+  /** Deletes the key; false when there was no such key. */
+  async delete(keyId: string): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { keyId },
+          ConditionExpression: 'attribute_exists(keyId)',
+        }),
+      )
+      return true
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false
+      throw error
+    }
+  }
+}

@@ -1,0 +1,249 @@
+import { encodeFormatRuns } from '../broker/payload-formats.ts'
+import { hasCleanupPolicy, topicConfigValue } from '../broker/topic-configs.ts'
+import { recordSizeInBatch } from '../log/record-batch.ts'
+import type { SegmentEntry } from '../storage/segment-index.ts'
+import type { TopicItem } from '../storage/topic-table.ts'
+import { encodeCompactedSpan } from './compacted-batches.ts'
+import {
+  liveEntries,
+  type MaintenanceContext,
+  type PartitionView,
+  type PartitionWork,
+  readView,
+  streamEntries,
+} from './context.ts'
+import { MAX_ENTRIES_PER_REWRITE } from './index-rewrite.ts'
+import type { MaintenanceState } from './leases.ts'
+import { mergeLimits } from './merge.ts'
+import type { MaintenanceOptions } from './options.ts'
+import type { TaskReport } from './report.ts'
+import { type LoggedRecord, loggedRecords } from './segment-bytes.ts'
+import { installSegment } from './segment-writer.ts'
+
+/** The topic configs compaction honours, as numbers. */
+export interface CompactionConfig {
+  readonly minCompactionLagMs: number
+  readonly maxCompactionLagMs: number
+  readonly minCleanableDirtyRatio: number
+  readonly deleteRetentionMs: number
+}
+
+export function compactionConfig(topic: TopicItem): CompactionConfig {
+  const value = (name: Parameters<typeof topicConfigValue>[1]) =>
+    Number(topicConfigValue(topic.configs, name))
+  return {
+    minCompactionLagMs: value('min.compaction.lag.ms'),
+    maxCompactionLagMs: value('max.compaction.lag.ms'),
+    minCleanableDirtyRatio: value('min.cleanable.dirty.ratio'),
+    deleteRetentionMs: value('delete.retention.ms'),
+  }
+}
+
+export interface CompactionPlan {
+  /** The closed part of the log, from its start: the entries a pass rewrites. */
+  readonly cleanable: readonly SegmentEntry[]
+  /** Its entries not yet compacted (at or after the checkpoint): their keys decide what survives. */
+  readonly dirty: readonly SegmentEntry[]
+  /** The first offset after the cleanable part: the next checkpoint. */
+  readonly cleanableEnd: number
+  readonly dirtyRatio: number
+  readonly due: boolean
+}
+
+/**
+ * Kafka's cleaner, per partition: the cleanable part runs from the log start
+ * up to the first entry holding a record younger than `min.compaction.lag.ms`
+ * (cut to at most `maxDirtyBytes` of dirty entries); a pass is due when dirty
+ * bytes make up more than `min.cleanable.dirty.ratio` of it, when a dirty
+ * record is older than `max.compaction.lag.ms`, or when a kept tombstone has
+ * outlived `delete.retention.ms`.
+ */
+export function planCompaction(
+  entries: readonly SegmentEntry[],
+  state: MaintenanceState,
+  config: CompactionConfig,
+  now: number,
+  maxDirtyBytes: number,
+): CompactionPlan {
+  const cleanOffset = state.cleanOffset ?? 0
+  const cleanable: SegmentEntry[] = []
+  let cleanBytes = 0
+  let dirtyBytes = 0
+  for (const entry of entries) {
+    if (entry.maxTimestamp > now - config.minCompactionLagMs) break
+    if (entry.lastOffset < cleanOffset) {
+      cleanBytes += entry.byteLength
+    } else {
+      if (dirtyBytes > 0 && dirtyBytes + entry.byteLength > maxDirtyBytes) break
+      dirtyBytes += entry.byteLength
+    }
+    cleanable.push(entry)
+  }
+  const dirty = cleanable.filter((entry) => entry.lastOffset >= cleanOffset)
+  const dirtyRatio = dirtyBytes === 0 ? 0 : dirtyBytes / (cleanBytes + dirtyBytes)
+  const oldestDirty = dirty.reduce(
+    (oldest, entry) => Math.min(oldest, entry.minTimestamp),
+    Number.POSITIVE_INFINITY,
+  )
+  const due =
+    cleanable.length > 0 &&
+    ((dirty.length > 0 && dirtyRatio > config.minCleanableDirtyRatio) ||
+      (dirty.length > 0 && now - oldestDirty > config.maxCompactionLagMs) ||
+      (state.tombstonesDueAt !== undefined && state.tombstonesDueAt <= now))
+  const last = cleanable.at(-1)
+  return {
+    cleanable,
+    dirty,
+    cleanableEnd: last ? last.lastOffset + 1 : (entries[0]?.baseOffset ?? 0),
+    dirtyRatio,
+    due,
+  }
+}
+
+export function compactionDue(
+  view: PartitionView,
+  topic: TopicItem,
+  state: MaintenanceState,
+  options: MaintenanceOptions,
+): boolean {
+  if (!hasCleanupPolicy(topic.configs, 'compact')) return false
+  const config = compactionConfig(topic)
+  return planCompaction(liveEntries(view), state, config, options.clock(), options.maxDirtyBytes)
+    .due
+}
+
+/** Keys as map keys: latin1 maps each byte to one character and back. */
+function keyOf(key: Uint8Array): string {
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1')
+}
+
+/** Entries being folded into one compacted segment, and what survives of them. */
+interface PendingSegment {
+  readonly replaced: SegmentEntry[]
+  readonly survivors: LoggedRecord[]
+  bytes: number
+  dropped: number
+}
+
+/** The timestamps of what survives, or, when nothing does, of what the segment covers. */
+function timestampRange({ survivors, replaced }: PendingSegment) {
+  let minTimestamp = Number.POSITIVE_INFINITY
+  let maxTimestamp = Number.NEGATIVE_INFINITY
+  for (const { timestamp } of survivors) {
+    minTimestamp = Math.min(minTimestamp, timestamp)
+    maxTimestamp = Math.max(maxTimestamp, timestamp)
+  }
+  if (survivors.length > 0) return { minTimestamp, maxTimestamp }
+  for (const entry of replaced) {
+    minTimestamp = Math.min(minTimestamp, entry.minTimestamp)
+    maxTimestamp = Math.max(maxTimestamp, entry.maxTimestamp)
+  }
+  return { minTimestamp, maxTimestamp }
+}
+
+/**
+ * Keeps the latest record of each key in the closed part of the log (Kafka's
+ * `cleanup.policy=compact`). Records keep their offsets and order; a removed
+ * offset reads from the next surviving one. A tombstone (null value) stays
+ * until `delete.retention.ms` after its timestamp, so consumers that read it
+ * in time learn of the deletion; records without a key are dropped, as Kafka's
+ * cleaner drops them.
+ */
+export async function compact(
+  context: MaintenanceContext,
+  work: PartitionWork,
+): Promise<TaskReport> {
+  const { topic, partition, lease, budget } = work
+  const { clock, maxDirtyBytes } = context.options
+  const now = clock()
+  const config = compactionConfig(topic)
+  const view = await readView(context, topic.topicId, partition)
+  const plan = planCompaction(liveEntries(view), lease.state, config, now, maxDirtyBytes)
+  let entriesAfter = view.entries.length
+  let segmentsWritten = 0
+  let bytesRewritten = 0
+  let bytesWritten = 0
+  let recordsDropped = 0
+  const report = (complete: boolean): TaskReport => ({
+    entriesBefore: view.entries.length,
+    entriesAfter,
+    segmentsWritten,
+    bytesRewritten,
+    bytesWritten,
+    recordsDropped,
+    complete,
+  })
+  if (!plan.due) return report(true)
+
+  // The latest offset of every key in the dirty part; earlier records of those keys are superseded.
+  const latest = new Map<string, number>()
+  for await (const [entry, bytes] of streamEntries(context, plan.dirty)) {
+    if (budget.exhausted) return report(false)
+    await lease.keepAlive()
+    for (const record of loggedRecords(entry, bytes)) {
+      if (record.key !== null) latest.set(keyOf(record.key), record.offset)
+    }
+  }
+
+  let tombstonesDueAt: number | undefined
+  const survives = (record: LoggedRecord): boolean => {
+    if (record.key === null) return false
+    if ((latest.get(keyOf(record.key)) ?? record.offset) > record.offset) return false
+    if (record.value !== null) return true
+    const dueAt = record.timestamp + config.deleteRetentionMs
+    if (dueAt <= now) return false
+    tombstonesDueAt = Math.min(tombstonesDueAt ?? dueAt, dueAt)
+    return true
+  }
+
+  const { targetBytes } = mergeLimits(topic, context.options)
+  const maxBatchBytes = Number(topicConfigValue(topic.configs, 'max.message.bytes'))
+  const flush = async (pending: PendingSegment) => {
+    const [first] = pending.replaced
+    // One entry that lost nothing is already as compact as it gets.
+    if (!first || (pending.replaced.length === 1 && pending.dropped === 0)) return
+    const last = pending.replaced.at(-1) as SegmentEntry
+    const segment = await installSegment(context, work, pending.replaced, {
+      bytes: encodeCompactedSpan(
+        {
+          baseOffset: first.baseOffset,
+          lastOffset: last.lastOffset,
+          survivors: pending.survivors,
+          maxTimestamp: Math.max(...pending.replaced.map((entry) => entry.maxTimestamp)),
+        },
+        maxBatchBytes,
+      ),
+      recordCount: pending.survivors.length,
+      ...timestampRange(pending),
+      formats: encodeFormatRuns(pending.survivors.map((record) => record.formats)),
+    })
+    entriesAfter -= pending.replaced.length - 1
+    segmentsWritten++
+    bytesRewritten += pending.replaced.reduce((sum, entry) => sum + entry.byteLength, 0)
+    bytesWritten += segment.byteLength
+    recordsDropped += pending.dropped
+  }
+
+  let pending: PendingSegment = { replaced: [], survivors: [], bytes: 0, dropped: 0 }
+  for await (const [entry, bytes] of streamEntries(context, plan.cleanable)) {
+    const records = loggedRecords(entry, bytes)
+    const kept = records.filter(survives)
+    const keptBytes = kept.reduce((sum, record) => sum + recordSizeInBatch(record, 0, 0), 0)
+    const full =
+      pending.bytes + keptBytes > targetBytes || pending.replaced.length >= MAX_ENTRIES_PER_REWRITE
+    if (pending.replaced.length > 0 && full) {
+      if (budget.exhausted) return report(false)
+      await flush(pending)
+      pending = { replaced: [], survivors: [], bytes: 0, dropped: 0 }
+    }
+    pending.replaced.push(entry)
+    // One by one: an entry can hold more records than a call may take arguments.
+    for (const record of kept) pending.survivors.push(record)
+    pending.bytes += keptBytes
+    pending.dropped += records.length - kept.length
+  }
+  if (budget.exhausted) return report(false)
+  await flush(pending)
+  await lease.recordCompaction(plan.cleanableEnd, tombstonesDueAt)
+  return report(true)
+}

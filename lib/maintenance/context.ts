@@ -1,0 +1,73 @@
+import pMap from 'p-map'
+import type { ObjectStore } from '../storage/object-store.ts'
+import type { PartitionHead, PartitionHeads } from '../storage/partition-heads.ts'
+import type { SegmentEntry, SegmentIndex } from '../storage/segment-index.ts'
+import type { TopicItem } from '../storage/topic-table.ts'
+import type { Budget } from './budget.ts'
+import type { IndexRewriter } from './index-rewrite.ts'
+import type { PartitionLease } from './leases.ts'
+import type { MaintenanceOptions } from './options.ts'
+
+/** What every partition task works with. */
+export interface MaintenanceContext {
+  readonly objects: ObjectStore
+  readonly segments: SegmentIndex
+  readonly heads: PartitionHeads
+  readonly rewriter: IndexRewriter
+  readonly options: MaintenanceOptions
+}
+
+/** One partition under a held lease, and the time left. */
+export interface PartitionWork {
+  readonly topic: TopicItem
+  readonly partition: number
+  readonly lease: PartitionLease
+  readonly budget: Budget
+}
+
+/** A partition's head and every index entry it has, in offset order. */
+export interface PartitionView {
+  readonly head: PartitionHead
+  readonly entries: readonly SegmentEntry[]
+}
+
+export async function readView(
+  context: MaintenanceContext,
+  topicId: string,
+  partition: number,
+): Promise<PartitionView> {
+  const head = await context.heads.readOne(topicId, partition)
+  const entries: SegmentEntry[] = []
+  for await (const entry of context.segments.scan(topicId, partition)) entries.push(entry)
+  return { head, entries }
+}
+
+/** The entries from the log start on: below it are only those retention has yet to delete. */
+export function liveEntries(view: PartitionView): SegmentEntry[] {
+  return view.entries.filter((entry) => entry.baseOffset >= view.head.logStartOffset)
+}
+
+/** The bytes of every entry given, fetched a few at a time. */
+export function fetchEntries(
+  context: MaintenanceContext,
+  entries: readonly SegmentEntry[],
+): Promise<Uint8Array[]> {
+  return pMap(
+    entries,
+    (entry) => context.objects.getRange(entry.objectKey, entry.byteOffset, entry.byteLength),
+    { concurrency: context.options.fetchConcurrency },
+  )
+}
+
+/** Each entry with its bytes, in order, fetching one window ahead at a time to bound memory. */
+export async function* streamEntries(
+  context: MaintenanceContext,
+  entries: readonly SegmentEntry[],
+): AsyncGenerator<readonly [SegmentEntry, Uint8Array]> {
+  const window = context.options.fetchConcurrency
+  for (let i = 0; i < entries.length; i += window) {
+    const slice = entries.slice(i, i + window)
+    const bytes = await fetchEntries(context, slice)
+    for (const [j, entry] of slice.entries()) yield [entry, bytes[j] as Uint8Array]
+  }
+}

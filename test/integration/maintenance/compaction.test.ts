@@ -1,0 +1,183 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { type Broker, createBroker } from '../../../lib/broker/broker.ts'
+import { produce } from '../../../lib/broker/produce.ts'
+import type { ProduceRecord } from '../../../lib/broker/produce-record.ts'
+import { InvalidRecordError } from '../../../lib/errors.ts'
+import { decodeRecordBatches, readBatchHeader } from '../../../lib/log/record-batch.ts'
+import { ObjectStore } from '../../../lib/storage/object-store.ts'
+import type { TopicItem } from '../../../lib/storage/topic-table.ts'
+import { createTestStorage, type TestStorage } from '../../support/storage.ts'
+import { indexEntries, produceOk, utf8 } from '../broker/helpers.ts'
+import { HOUR, maintenanceOn, partitionReport, readLog, run } from './support.ts'
+
+let storage: TestStorage
+let broker: Broker
+
+beforeAll(async () => {
+  storage = await createTestStorage()
+  broker = createBroker(storage.clients, storage.names)
+})
+
+function keyed(key: string, value: string | null, timestamp?: number): ProduceRecord {
+  return {
+    key: { format: 'STRING', bytes: utf8(key) },
+    value: value === null ? null : { format: 'JSON', bytes: utf8(JSON.stringify(value)) },
+    headers: [{ key: 'source', value: utf8(key) }],
+    ...(timestamp !== undefined && { timestamp }),
+  }
+}
+
+/** Produces each record in a request of its own, as separate index entries. */
+async function produceEach(topic: TopicItem, records: readonly ProduceRecord[]) {
+  for (const record of records) await produceOk(broker, topic, [record])
+}
+
+const at = (offsets: readonly number[]) => (record: { offset: number }) =>
+  offsets.includes(record.offset)
+
+describe('a compacted topic', () => {
+  let topic: TopicItem
+  let before: Awaited<ReturnType<typeof readLog>>
+
+  beforeAll(async () => {
+    topic = await broker.topics.create({
+      name: 'compacted',
+      configs: { 'cleanup.policy': 'compact' },
+    })
+    await produceEach(topic, [
+      keyed('a', 'a1'), // 0
+      keyed('b', 'b1'), // 1
+      keyed('a', 'a2'), // 2
+      keyed('c', 'c1'), // 3
+      keyed('b', null), // 4: tombstone
+      keyed('a', 'a3'), // 5
+      keyed('d', 'd1'), // 6
+      keyed('d', 'd2'), // 7
+    ])
+    before = await readLog(broker, topic)
+  })
+
+  it('keeps the latest record of each key at its offset and in order, tombstones too for now', async () => {
+    const { maintenance } = maintenanceOn(storage)
+    const report = await run(maintenance, ['compact'], [topic.name])
+    expect(await readLog(broker, topic)).toEqual(before.filter(at([3, 4, 5, 7])))
+    expect(partitionReport(report, topic.name).tasks.compact).toMatchObject({
+      entriesBefore: 8,
+      entriesAfter: 1,
+      recordsDropped: 4,
+      complete: true,
+    })
+    expect(await broker.topics.offsets(topic, 0)).toEqual({ logStartOffset: 0, logEndOffset: 8 })
+  })
+
+  it('reads a removed offset from the next surviving one', async () => {
+    const read = (offset: number) =>
+      broker.reader.read(topic, 0, {
+        start: { kind: 'offset', offset },
+        maxRecords: 1,
+        maxBytes: 1 << 20,
+        timeoutMs: 0,
+      })
+    expect((await read(0)).records.map((r) => r.offset)).toEqual([3])
+    const six = await read(6)
+    expect(six.records.map((r) => r.offset)).toEqual([7])
+    expect(six.nextOffset).toBe(8)
+  })
+
+  it('writes batches that keep the offsets and cover the whole span, gaps inside', async () => {
+    const [entry] = await indexEntries(broker, topic, 0)
+    if (!entry) throw new Error('expected one entry')
+    const bytes = await new ObjectStore(storage.clients.s3, storage.names.bucket).getRange(
+      entry.objectKey,
+      entry.byteOffset,
+      entry.byteLength,
+    )
+    expect(decodeRecordBatches(bytes).map((r) => r.offset)).toEqual([3, 4, 5, 7])
+    const header = readBatchHeader(bytes)
+    expect(header.baseOffset).toBe(0)
+    expect(entry).toMatchObject({ baseOffset: 0, lastOffset: 7, recordCount: 4 })
+  })
+
+  it('gives the next produced record the next offset: none is reused', async () => {
+    const [appended] = await produceOk(broker, topic, [keyed('e', 'e1')])
+    expect(appended?.offset).toBe(8)
+  })
+
+  it('removes a tombstone once delete.retention.ms has passed since its timestamp', async () => {
+    const { maintenance } = maintenanceOn(storage, { aheadMs: 25 * HOUR })
+    const report = await run(maintenance, ['compact'], [topic.name])
+    const after = await readLog(broker, topic)
+    expect(after.map((r) => r.offset)).toEqual([3, 5, 7, 8])
+    expect(after.slice(0, 3)).toEqual(before.filter(at([3, 5, 7])))
+    expect(partitionReport(report, topic.name).tasks.compact?.recordsDropped).toBe(1)
+  })
+
+  it('refuses records without a key, writing nothing', async () => {
+    const end = (await broker.topics.offsets(topic, 0)).logEndOffset
+    const [outcome] = await produce(broker.appender, topic, [
+      { key: null, value: { format: 'BINARY', bytes: utf8('x') }, headers: [] },
+    ])
+    expect(outcome?.ok).toBe(false)
+    const error = outcome?.ok === false ? outcome.error : undefined
+    expect(error).toBeInstanceOf(InvalidRecordError)
+    expect(error?.code).toBe(40002)
+    expect(error?.message).toMatch(/compacted.*needs a key/)
+    expect((await broker.topics.offsets(topic, 0)).logEndOffset).toBe(end)
+  })
+})
+
+describe('when compaction is due', () => {
+  it('waits until dirty bytes pass min.cleanable.dirty.ratio', async () => {
+    const topic = await broker.topics.create({
+      name: 'dirty-ratio',
+      configs: { 'cleanup.policy': 'compact' },
+    })
+    await produceEach(
+      topic,
+      ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'].map((k) => keyed(k, `${k}-first`)),
+    )
+    const { maintenance } = maintenanceOn(storage)
+    await run(maintenance, ['compact'], [topic.name])
+    await produceEach(topic, [keyed('k1', 'k1-second')])
+
+    // One small dirty entry against six clean records: under the default ratio of 0.5.
+    const waiting = await run(maintenance, ['compact'], [topic.name])
+    expect(waiting.partitions).toEqual([])
+    expect((await readLog(broker, topic)).map((r) => r.offset)).toEqual([0, 1, 2, 3, 4, 5, 6])
+
+    await broker.topics.alterConfigs(topic.name, [
+      { operation: 'SET', name: 'min.cleanable.dirty.ratio', value: '0.05' },
+    ])
+    const updated = await broker.topics.describe(topic.name)
+    const report = await run(maintenance, ['compact'], [updated.name])
+    expect(partitionReport(report, topic.name).tasks.compact?.recordsDropped).toBe(1)
+    expect((await readLog(broker, updated)).map((r) => r.offset)).toEqual([1, 2, 3, 4, 5, 6])
+  })
+
+  it('leaves records younger than min.compaction.lag.ms alone', async () => {
+    const topic = await broker.topics.create({
+      name: 'compaction-lag',
+      configs: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(HOUR) },
+    })
+    await produceEach(topic, [keyed('a', 'old'), keyed('a', 'new')])
+    const now = maintenanceOn(storage)
+    expect((await run(now.maintenance, ['compact'], [topic.name])).partitions).toEqual([])
+    expect(await readLog(broker, topic)).toHaveLength(2)
+
+    const later = maintenanceOn(storage, { aheadMs: 2 * HOUR })
+    await run(later.maintenance, ['compact'], [topic.name])
+    expect((await readLog(broker, topic)).map((r) => r.offset)).toEqual([1])
+  })
+
+  it('keeps each record its timestamp with LogAppendTime, where batches carry the time', async () => {
+    const topic = await broker.topics.create({
+      name: 'compacted-append-time',
+      configs: { 'cleanup.policy': 'compact', 'message.timestamp.type': 'LogAppendTime' },
+    })
+    await produceEach(topic, [keyed('x', '1'), keyed('y', '1'), keyed('x', '2'), keyed('z', '1')])
+    const before = await readLog(broker, topic)
+    const { maintenance } = maintenanceOn(storage)
+    await run(maintenance, ['compact'], [topic.name])
+    expect(await readLog(broker, topic)).toEqual(before.filter(at([1, 2, 3])))
+  })
+})
