@@ -1,4 +1,5 @@
 import type { BenchMode, BenchPlan, ProduceCell } from './cells.ts'
+import type { ClientProducerResult } from './client-producer-cell.ts'
 import type { ConsumerResult } from './consumer-cell.ts'
 import type { CostPerGiB } from './cost.ts'
 import type { MachineConditions } from './machine.ts'
@@ -62,4 +63,5 @@ export interface BenchResults {
   readonly reads: readonly ReadResult[]
   readonly maintenance: readonly MaintenanceResult[]
   readonly consumers: readonly ConsumerResult[]
+  readonly clientProducer: readonly ClientProducerResult[]
 }

@@ -2,6 +2,7 @@ import { createBroker } from '../broker/broker.ts'
 import { createApp } from '../http/app.ts'
 import { createSchemaRegistry } from '../registry/registry.ts'
 import type { BenchPlan } from './cells.ts'
+import { runClientProducerCells } from './client-producer-cell.ts'
 import { runConsumerCells } from './consumer-cell.ts'
 import type { CellContext } from './context.ts'
 import type { BenchEnvironment } from './environment.ts'
@@ -67,6 +68,7 @@ export async function runBench(
   }
   const maintenance = await runMaintenanceCells(context, progress)
   const consumers = await runConsumerCells(context, progress)
+  const clientProducer = await runClientProducerCells(context, progress)
 
   return {
     startedAt: startedAt.toISOString(),
@@ -84,5 +86,6 @@ export async function runBench(
     reads,
     maintenance,
     consumers,
+    clientProducer,
   }
 }

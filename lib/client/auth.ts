@@ -51,6 +51,8 @@ function sigv4Authenticator(
     region,
     credentials: auth.credentials ?? fromNodeProviderChain(),
     sha256: Hash.bind(null, 'sha256'),
+    // The payload's hash is signed either way; only S3 wants it in a header too.
+    applyChecksum: false,
   })
   return async ({ method, url, headers, body }) => {
     const signed = await signer.sign({

@@ -25,7 +25,8 @@ export class ClusterPaths {
     return `/v3/clusters/${segment(await this.id())}/${rest}`
   }
 
-  private id(): Promise<string> {
+  /** The cluster id: the one given, or the first the server lists. */
+  id(): Promise<string> {
     this.clusterId ??= this.transport
       .json<ClusterList>({ method: 'GET', path: '/v3/clusters' })
       .then((list) => {

@@ -40,7 +40,6 @@ export interface Request {
   readonly accept?: string
   /** Overrides the transport's retry settings for this request. */
   readonly retry?: Partial<RetryOptions>
-  readonly signal?: AbortSignal
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000
@@ -98,7 +97,7 @@ export class Transport {
       try {
         return await this.attempt(request)
       } catch (error) {
-        if (!isRetriable(error) || attempt >= retry.retries || request.signal?.aborted) throw error
+        if (!isRetriable(error) || attempt >= retry.retries) throw error
         await backoff(attempt, { baseMs: retry.initialRetryTimeMs, capMs: retry.maxRetryTimeMs })
       }
     }
@@ -120,7 +119,6 @@ export class Transport {
       ...(body !== undefined && { body }),
     })
     const timeout = AbortSignal.timeout(this.timeoutMs)
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout
     let response: Response
     let text: string
     try {
@@ -128,11 +126,10 @@ export class Transport {
         method: request.method,
         headers,
         ...(body !== undefined && { body }),
-        signal,
+        signal: timeout,
       })
       text = await response.text()
     } catch (error) {
-      if (request.signal?.aborted) throw request.signal.reason
       const cause = error instanceof Error ? error : new Error(String(error))
       // Node's fetch says only "fetch failed"; the socket error beneath it says why.
       const underlying = cause.cause instanceof Error ? cause.cause.message : cause.message

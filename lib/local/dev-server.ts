@@ -1,22 +1,33 @@
+import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { serve } from '@hono/node-server'
 import { createBroker } from '../broker/broker.ts'
 import type { SluiceConfig } from '../config.ts'
+import type { GroupServiceOptions } from '../groups/group-services.ts'
 import { createApp } from '../http/app.ts'
 import { runEvery } from '../maintenance/schedule.ts'
 import { createSchemaRegistry } from '../registry/registry.ts'
-import { createAwsClients } from '../storage/aws-clients.ts'
+import { createAwsClients, type EngineEndpoints } from '../storage/aws-clients.ts'
 import { bootstrapStorage } from './bootstrap.ts'
 import { type LocalEngines, startLocalEngines } from './engines.ts'
 
+/** Which engines the server stores in. */
+export type DevServerEngines =
+  /** Start DynamoDB Local and s3rver, keeping their data in `dataDir` between runs. */
+  | { readonly kind: 'local'; readonly dataDir: string }
+  /** The engines the AWS SDK is configured for (AWS_ENDPOINT_URL: LocalStack, AWS). */
+  | { readonly kind: 'configured' }
+  /** Local engines already running, such as the ones a test run shares. */
+  | { readonly kind: 'running'; readonly endpoints: EngineEndpoints }
+
 export interface DevServerOptions {
   readonly config: SluiceConfig
+  /** 0 picks a free port; `url` tells which. */
   readonly port: number
   readonly host: string
-  /** Where the local engines keep their data between runs. */
-  readonly dataDir: string
-  /** Use the engines the AWS SDK is configured for (AWS_ENDPOINT_URL) instead of starting local ones. */
-  readonly externalEngines: boolean
+  readonly engines: DevServerEngines
+  /** Consumer group timers, e.g. sessions shorter than Kafka allows, for tests. */
+  readonly groups?: GroupServiceOptions
 }
 
 export interface DevServer {
@@ -26,14 +37,18 @@ export interface DevServer {
 
 /** Sluice on one machine: local engines, the tables and bucket, and the API on a port. */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
-  const engines: LocalEngines | undefined = options.externalEngines
-    ? undefined
-    : await startLocalEngines({ dataDir: resolve(options.dataDir) })
+  const engines: LocalEngines | undefined =
+    options.engines.kind === 'local'
+      ? await startLocalEngines({ dataDir: resolve(options.engines.dataDir) })
+      : undefined
   try {
-    const clients = createAwsClients(engines)
+    const clients = createAwsClients(
+      options.engines.kind === 'running' ? options.engines.endpoints : engines,
+    )
     await bootstrapStorage(clients, options.config.names)
     const broker = createBroker(clients, options.config.names, {
       maintenance: options.config.maintenance,
+      ...(options.groups && { groups: options.groups }),
     })
     const app = createApp({
       broker,
@@ -51,8 +66,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     const { maintenanceIntervalMs } = options.config
     const maintenance =
       maintenanceIntervalMs > 0 ? runEvery(broker.maintenance, maintenanceIntervalMs) : undefined
+    const { port } = server.address() as AddressInfo
     return {
-      url: `http://${options.host}:${options.port}`,
+      url: `http://${options.host}:${port}`,
       async close() {
         await maintenance?.stop()
         await new Promise<void>((done) => server.close(() => done()))

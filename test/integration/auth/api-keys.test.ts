@@ -141,7 +141,7 @@ describe('API keys', () => {
     }
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'bin/api-keys.ts', 'create', '--name', 'from the command line'],
+      ['--import', 'tsx', 'bin/sluice.ts', 'api-keys', 'create', '--name', 'from the command line'],
       { env },
     )
     const { key_id: keyId, api_key: key } = JSON.parse(stdout)

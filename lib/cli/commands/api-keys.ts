@@ -1,0 +1,42 @@
+import { Command } from 'commander'
+import { API_KEYS_USAGE, runApiKeysCommand } from '../../http/auth/api-keys-command.ts'
+import { EXIT, type ExitCode, ReportedFailure } from '../exit-codes.ts'
+import { type CliIo, writeLine } from '../io.ts'
+
+/**
+ * `sluice api-keys`: issues, lists and revokes API keys straight in the
+ * stack's table (with AWS credentials), not through the API. The table comes
+ * from SLUICE_API_KEYS_TABLE (the stack's ApiKeysTable output) or SLUICE_TABLE_PREFIX.
+ */
+export function apiKeysCommand(io: CliIo): Command {
+  return new Command('api-keys')
+    .description('create, list and revoke API keys (needs AWS credentials for the stack)')
+    .argument('[command...]', 'create --name <text> | list | revoke <key-id>')
+    .helpOption(false)
+    .allowUnknownOption()
+    .addHelpText('after', `\n${API_KEYS_USAGE}`)
+    .action(async (args: string[]) => {
+      if (args.includes('--help') || args.includes('-h')) {
+        await writeLine(io.stdout, API_KEYS_USAGE)
+        return
+      }
+      // Loaded here: the AWS SDK would slow every other command's start.
+      const [{ DynamoDBDocumentClient }, { configFromEnv }, { ApiKeyTable }, { createAwsClients }] =
+        await Promise.all([
+          import('@aws-sdk/lib-dynamodb'),
+          import('../../config.ts'),
+          import('../../http/auth/api-key-table.ts'),
+          import('../../storage/aws-clients.ts'),
+        ])
+      const { names } = configFromEnv()
+      const table = new ApiKeyTable(
+        DynamoDBDocumentClient.from(createAwsClients().dynamodb),
+        names.tables.apiKeys,
+      )
+      const code = await runApiKeysCommand(args, table, {
+        out: (text) => io.stdout.write(`${text}\n`),
+        err: (text) => io.stderr.write(`${text}\n`),
+      })
+      if (code !== EXIT.ok) throw new ReportedFailure(code as ExitCode)
+    })
+}

@@ -1,0 +1,86 @@
+import { Command, CommanderError } from 'commander'
+import { SluiceNetworkError, SluiceRequestError } from '../client/errors.ts'
+import { apiKeysCommand } from './commands/api-keys.ts'
+import { benchCommand } from './commands/bench.ts'
+import { consumeCommand } from './commands/consume.ts'
+import { devCommand } from './commands/dev.ts'
+import { groupsCommand } from './commands/groups.ts'
+import { produceCommand } from './commands/produce.ts'
+import { schemasCommand } from './commands/schemas.ts'
+import { topicsCommand } from './commands/topics.ts'
+import { addConnectionOptions } from './connection.ts'
+import {
+  CheckFailedError,
+  EXIT,
+  EXIT_CODES_HELP,
+  type ExitCode,
+  ReportedFailure,
+  UsageError,
+} from './exit-codes.ts'
+import type { CliIo } from './io.ts'
+
+/** Every command in the tree reports through `io` and throws instead of exiting. */
+function configure(command: Command, io: CliIo): void {
+  command.exitOverride().configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+  })
+  for (const sub of command.commands) configure(sub, io)
+}
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('sluice')
+    .description("Kafka's command line tools for Sluice: topics, produce, consume, groups, schemas")
+    .addHelpText(
+      'after',
+      `
+Talks to --url (SLUICE_URL, default http://127.0.0.1:8082, where \`sluice dev\`
+serves). Tables on a terminal, JSON when piped (-o to choose); data on stdout,
+everything else on stderr.
+${EXIT_CODES_HELP}`,
+    )
+  addConnectionOptions(program)
+  for (const command of [
+    devCommand(io),
+    topicsCommand(io),
+    produceCommand(io),
+    consumeCommand(io),
+    groupsCommand(io),
+    schemasCommand(io),
+    benchCommand(io),
+    apiKeysCommand(io),
+  ]) {
+    program.addCommand(command)
+  }
+  configure(program, io)
+  return program
+}
+
+/** One line saying what went wrong; a server error keeps its Confluent code for scripts and searches. */
+function describe(error: Error): string {
+  const detail =
+    error instanceof SluiceRequestError
+      ? `${error.message} [${error.errorCode}]`
+      : error instanceof SluiceNetworkError
+        ? `${error.message} (is Sluice running there? \`sluice dev\` starts it locally)`
+        : error.message
+  return detail.replace(/\s*\n\s*/g, ' ')
+}
+
+/** Runs `sluice` with these arguments; resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  try {
+    await buildProgram(io).parseAsync([...argv], { from: 'user' })
+    return io.signal.aborted ? EXIT.interrupted : EXIT.ok
+  } catch (caught) {
+    // Commander has printed its own message (or the help) already.
+    if (caught instanceof CommanderError) return caught.exitCode === 0 ? EXIT.ok : EXIT.usage
+    if (caught instanceof ReportedFailure) return caught.exitCode
+    const error = caught instanceof Error ? caught : new Error(String(caught))
+    if (io.signal.aborted) return EXIT.interrupted
+    io.stderr.write(`error: ${describe(error)}\n`)
+    if (error instanceof UsageError) return EXIT.usage
+    if (error instanceof CheckFailedError) return EXIT.checkFailed
+    return EXIT.failed
+  }
+}
