@@ -8,11 +8,11 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  paginateQuery,
   paginateScan,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
+import { itemsUnder } from '../storage/query-items.ts'
 import { emptyGroup, type GroupRecord, type MemberRecord } from './group-records.ts'
 import type { GroupWrite, LoadedGroup } from './group-state.ts'
 import type { PartitionKey } from './topic-partitions.ts'
@@ -49,21 +49,10 @@ export class GroupStore {
   async load(groupId: string): Promise<LoadedGroup> {
     let group: GroupRecord | undefined
     const members: MemberRecord[] = []
-    const pages = paginateQuery(
-      { client: this.documents },
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'groupId = :groupId',
-        ExpressionAttributeValues: { ':groupId': groupId },
-        ConsistentRead: true,
-      },
-    )
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        const { entry, groupId: _group, ...record } = item
-        if (entry === GROUP_ENTRY) group = { groupId, ...record } as GroupRecord
-        else members.push(record as MemberRecord)
-      }
+    for await (const item of itemsUnder(this.documents, this.table, { groupId })) {
+      const { entry, groupId: _group, ...record } = item
+      if (entry === GROUP_ENTRY) group = { groupId, ...record } as GroupRecord
+      else members.push(record as MemberRecord)
     }
     return { ...(group && { group }), members }
   }

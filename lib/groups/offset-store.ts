@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
-import {
-  type DynamoDBDocumentClient,
-  paginateQuery,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb'
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import { RetriableStorageError } from '../errors.ts'
 import { backoff } from '../storage/backoff.ts'
+import { itemsUnder } from '../storage/query-items.ts'
 import { isLostRace, type TransactItem } from './group-store.ts'
 import { type PartitionKey, partitionKeyOf } from './topic-partitions.ts'
 
@@ -63,19 +60,9 @@ export class OffsetStore {
 
   async list(groupId: string): Promise<CommittedOffset[]> {
     const offsets: CommittedOffset[] = []
-    const pages = paginateQuery(
-      { client: this.documents },
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'groupId = :groupId',
-        ExpressionAttributeValues: { ':groupId': groupId },
-        ConsistentRead: true,
-      },
-    )
-    for await (const page of pages) {
-      for (const { groupId: _group, partitionKey: _key, ...offset } of page.Items ?? []) {
-        offsets.push(offset as CommittedOffset)
-      }
+    for await (const item of itemsUnder(this.documents, this.table, { groupId })) {
+      const { groupId: _group, partitionKey: _key, ...offset } = item
+      offsets.push(offset as CommittedOffset)
     }
     return offsets
   }
