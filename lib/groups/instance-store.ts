@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -6,6 +5,7 @@ import {
   PutCommand,
   paginateScan,
 } from '@aws-sdk/lib-dynamodb'
+import { conditionalWrite } from '../storage/conditional-write.ts'
 import type { AssignorName } from './assignors/assignors.ts'
 import { ConsumerInstanceExistsError } from './errors.ts'
 import type { AutoOffsetReset } from './offset-reset.ts'
@@ -77,21 +77,18 @@ export class InstanceStore {
 
   /** Creates the instance unless a live one has the name; an expired one is replaced. */
   async create(instance: InstanceRecord): Promise<void> {
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: this.item(instance),
-          ConditionExpression: 'attribute_not_exists(instanceId) OR idleDeadline < :now',
-          ExpressionAttributeValues: { ':now': instance.createdAt },
-        }),
-      )
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new ConsumerInstanceExistsError(instance.groupId, instance.instanceId)
-      }
-      throw error
-    }
+    await conditionalWrite(
+      () =>
+        this.documents.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: this.item(instance),
+            ConditionExpression: 'attribute_not_exists(instanceId) OR idleDeadline < :now',
+            ExpressionAttributeValues: { ':now': instance.createdAt },
+          }),
+        ),
+      () => new ConsumerInstanceExistsError(instance.groupId, instance.instanceId),
+    )
   }
 
   async get({ groupId, instanceId }: InstanceId): Promise<InstanceRecord | undefined> {
@@ -154,13 +151,9 @@ export class InstanceStore {
   }
 
   private async conditional(write: () => Promise<unknown>): Promise<void> {
-    try {
-      await write()
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new InstanceConflictError('The consumer instance changed since it was read')
-      }
-      throw error
-    }
+    await conditionalWrite(
+      write,
+      () => new InstanceConflictError('The consumer instance changed since it was read'),
+    )
   }
 }

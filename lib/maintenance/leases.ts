@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { conditionalWrite } from '../storage/conditional-write.ts'
 import { PARTITION_TASKS, type PartitionTask } from './tasks.ts'
 
 /** What a lease item remembers of a partition's maintenance from one run to the next. */
@@ -213,22 +214,19 @@ export class PartitionLease {
     names: Record<string, string> = {},
   ): Promise<void> {
     const held = this.heldCondition()
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { partitionKey: this.partitionKey },
-          UpdateExpression: expression,
-          ConditionExpression: held.ConditionExpression,
-          ExpressionAttributeNames: { ...held.ExpressionAttributeNames, ...names },
-          ExpressionAttributeValues: { ...held.ExpressionAttributeValues, ...values },
-        }),
-      )
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        throw new LeaseLostError(this.partitionKey)
-      }
-      throw error
-    }
+    await conditionalWrite(
+      () =>
+        this.documents.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { partitionKey: this.partitionKey },
+            UpdateExpression: expression,
+            ConditionExpression: held.ConditionExpression,
+            ExpressionAttributeNames: { ...held.ExpressionAttributeNames, ...names },
+            ExpressionAttributeValues: { ...held.ExpressionAttributeValues, ...values },
+          }),
+        ),
+      () => new LeaseLostError(this.partitionKey),
+    )
   }
 }

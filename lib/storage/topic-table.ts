@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -8,6 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb'
 import { InvalidPartitionsError, TopicExistsError, TopicNotFoundError } from '../errors.ts'
+import { conditionalWrite } from './conditional-write.ts'
 
 /** A topic as stored: its configs hold only the values set on the topic, not defaults. */
 export interface TopicItem {
@@ -31,7 +31,7 @@ export class TopicTable {
   ) {}
 
   async create(topic: TopicItem): Promise<void> {
-    await conditional(
+    await conditionalWrite(
       () =>
         this.documents.send(
           new PutCommand({
@@ -63,7 +63,7 @@ export class TopicTable {
   }
 
   async delete(topic: TopicItem): Promise<void> {
-    await conditional(
+    await conditionalWrite(
       () =>
         this.documents.send(
           new DeleteCommand({
@@ -79,7 +79,7 @@ export class TopicTable {
 
   /** Raises the partition count; the condition makes a lost race with another change fail. */
   async increasePartitions(topic: TopicItem, partitionsCount: number): Promise<void> {
-    await conditional(
+    await conditionalWrite(
       () =>
         this.documents.send(
           new UpdateCommand({
@@ -119,7 +119,7 @@ export class TopicTable {
       sets.length > 0 ? `SET ${sets.join(', ')}` : '',
       removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
     ]
-    await conditional(
+    await conditionalWrite(
       () =>
         this.documents.send(
           new UpdateCommand({
@@ -133,15 +133,5 @@ export class TopicTable {
         ),
       async () => new TopicNotFoundError(topic.name),
     )
-  }
-}
-
-/** Runs a conditional write, turning a failed condition into the error that explains it. */
-async function conditional(write: () => Promise<unknown>, explain: () => Promise<Error>) {
-  try {
-    await write()
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw await explain()
-    throw error
   }
 }

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -6,6 +5,7 @@ import {
   PutCommand,
   paginateScan,
 } from '@aws-sdk/lib-dynamodb'
+import { conditionalWrite, conditionHeld } from '../../storage/conditional-write.ts'
 
 /** A stored API key: who it is for and the hash of its secret, never the secret. */
 export interface ApiKeyItem {
@@ -31,18 +31,17 @@ export class ApiKeyTable {
   ) {}
 
   async create(item: ApiKeyItem): Promise<void> {
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(keyId)',
-        }),
-      )
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ApiKeyIdTakenError(item.keyId)
-      throw error
-    }
+    await conditionalWrite(
+      () =>
+        this.documents.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(keyId)',
+          }),
+        ),
+      () => new ApiKeyIdTakenError(item.keyId),
+    )
   }
 
   /** Strongly consistent, so a revoked key stops working at once. */
@@ -66,18 +65,14 @@ export class ApiKeyTable {
 
   /** Deletes the key; false when there was no such key. */
   async delete(keyId: string): Promise<boolean> {
-    try {
-      await this.documents.send(
+    return conditionHeld(() =>
+      this.documents.send(
         new DeleteCommand({
           TableName: this.table,
           Key: { keyId },
           ConditionExpression: 'attribute_exists(keyId)',
         }),
-      )
-      return true
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false
-      throw error
-    }
+      ),
+    )
   }
 }
