@@ -1,6 +1,7 @@
 import { RetriableStorageError, SluiceError, StorageError } from '../errors.ts'
 import type { LogRecord, TimestampType } from '../log/record.ts'
 import { encodeRecordBatch } from '../log/record-batch.ts'
+import { timestampRange } from '../log/timestamp-range.ts'
 import { type BackoffPolicy, backoff } from '../storage/backoff.ts'
 import { ingestObjectKey } from '../storage/keys.ts'
 import {
@@ -191,8 +192,7 @@ export class LogAppender {
             objectKey,
             byteOffset: batch.byteOffset,
             byteLength: batch.bytes.length,
-            minTimestamp: Math.min(...batch.timestamps),
-            maxTimestamp: Math.max(...batch.timestamps),
+            ...timestampRange(batch.timestamps),
             formats: batch.formats,
             createdAt: now,
           },

@@ -1,6 +1,7 @@
 import { encodeFormatRuns } from '../broker/payload-formats.ts'
 import { hasCleanupPolicy, topicConfigValue } from '../broker/topic-configs.ts'
 import { recordSizeInBatch } from '../log/record-batch.ts'
+import { type TimestampRange, timestampRange } from '../log/timestamp-range.ts'
 import type { SegmentEntry } from '../storage/segment-index.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import { encodeCompactedSpan } from './compacted-batches.ts'
@@ -126,19 +127,10 @@ interface PendingSegment {
 }
 
 /** The timestamps of what survives, or, when nothing does, of what the segment covers. */
-function timestampRange({ survivors, replaced }: PendingSegment) {
-  let minTimestamp = Number.POSITIVE_INFINITY
-  let maxTimestamp = Number.NEGATIVE_INFINITY
-  for (const { timestamp } of survivors) {
-    minTimestamp = Math.min(minTimestamp, timestamp)
-    maxTimestamp = Math.max(maxTimestamp, timestamp)
-  }
-  if (survivors.length > 0) return { minTimestamp, maxTimestamp }
-  for (const entry of replaced) {
-    minTimestamp = Math.min(minTimestamp, entry.minTimestamp)
-    maxTimestamp = Math.max(maxTimestamp, entry.maxTimestamp)
-  }
-  return { minTimestamp, maxTimestamp }
+function survivorTimestamps({ survivors, replaced }: PendingSegment): TimestampRange {
+  return survivors.length > 0
+    ? timestampRange(survivors.map((record) => record.timestamp))
+    : timestampRange(replaced.flatMap((entry) => [entry.minTimestamp, entry.maxTimestamp]))
 }
 
 /**
@@ -209,12 +201,13 @@ export async function compact(
           baseOffset: first.baseOffset,
           lastOffset: last.lastOffset,
           survivors: pending.survivors,
-          maxTimestamp: Math.max(...pending.replaced.map((entry) => entry.maxTimestamp)),
+          maxTimestamp: timestampRange(pending.replaced.map((entry) => entry.maxTimestamp))
+            .maxTimestamp,
         },
         maxBatchBytes,
       ),
       recordCount: pending.survivors.length,
-      ...timestampRange(pending),
+      ...survivorTimestamps(pending),
       formats: encodeFormatRuns(pending.survivors.map((record) => record.formats)),
     })
     entriesAfter -= pending.replaced.length - 1

@@ -1,5 +1,6 @@
 import { decodeFormatRuns, encodeFormatRuns } from '../broker/payload-formats.ts'
 import { topicConfigValue } from '../broker/topic-configs.ts'
+import { timestampRange } from '../log/timestamp-range.ts'
 import type { SegmentEntry } from '../storage/segment-index.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import {
@@ -125,8 +126,7 @@ export async function merge(context: MaintenanceContext, work: PartitionWork): P
         run.flatMap((entry, i) => rebasedBatches(entry, bytes[i] as Uint8Array)),
       ),
       recordCount: run.reduce((sum, entry) => sum + entry.recordCount, 0),
-      minTimestamp: Math.min(...run.map((entry) => entry.minTimestamp)),
-      maxTimestamp: Math.max(...run.map((entry) => entry.maxTimestamp)),
+      ...timestampRange(run.flatMap((entry) => [entry.minTimestamp, entry.maxTimestamp])),
       formats: encodeFormatRuns(
         run.flatMap((entry) => decodeFormatRuns(entry.formats, entry.recordCount)),
       ),
