@@ -31,7 +31,7 @@ export interface ReadRecord extends StoredRecord {
 
 export interface ReadResult {
   readonly records: readonly ReadRecord[]
-  /** The offset to read from next: after the last record returned. */
+  /** The offset to read from next: past the last record returned and any removed offsets after it. */
   readonly nextOffset: number
   readonly logStartOffset: number
   readonly logEndOffset: number
@@ -50,6 +50,12 @@ export const DEFAULT_READER_OPTIONS: ReaderOptions = {
   pollIntervalMs: { min: 50, max: 500 },
   clock: Date.now,
   metrics: NO_BROKER_METRICS,
+}
+
+/** What one read collected: its records and where the next read starts. */
+interface Collected {
+  readonly records: ReadRecord[]
+  readonly nextOffset: number
 }
 
 function recordBytes(record: StoredRecord): number {
@@ -83,15 +89,16 @@ export class LogReader {
     if (offset === head.logEndOffset && request.timeoutMs > 0) {
       head = await this.waitForRecords(topic, partition, offset, request.timeoutMs)
     }
-    const records =
-      offset < head.logEndOffset ? await this.collect(topic, partition, offset, request) : []
+    const { records, nextOffset } =
+      offset < head.logEndOffset
+        ? await this.collect(topic, partition, offset, request)
+        : { records: [], nextOffset: offset }
     this.options.metrics.recordsRead(records.length)
-    const last = records.at(-1)
     return {
       records,
-      nextOffset: last ? last.offset + 1 : offset,
+      nextOffset,
       logStartOffset: head.logStartOffset,
-      logEndOffset: Math.max(head.logEndOffset, last ? last.offset + 1 : 0),
+      logEndOffset: Math.max(head.logEndOffset, nextOffset),
     }
   }
 
@@ -150,12 +157,18 @@ export class LogReader {
     return this.heads.readOne(topic.topicId, partition)
   }
 
+  /**
+   * The records from `offset` on, and the offset to read from next. Like a
+   * Kafka fetch, the next offset moves past offsets compaction removed: once
+   * every record of an entry is taken, it is the entry's end, so a reader
+   * whose remaining entries hold no records still reaches the log end.
+   */
   private async collect(
     topic: TopicItem,
     partition: number,
     offset: number,
     request: ReadRequest,
-  ): Promise<ReadRecord[]> {
+  ): Promise<Collected> {
     const records: ReadRecord[] = []
     let bytes = 0
     // The next offset to return: never one below it, even if a rewrite hands back a span already read.
@@ -168,21 +181,28 @@ export class LogReader {
           request.maxRecords - records.length,
           request.maxBytes - bytes,
         )
-        if (wave.length === 0) return records
+        if (wave.length === 0) return { records, nextOffset: next }
         const loaded = await Promise.all(wave.map((entry) => this.load(entry)))
-        for (const record of loaded.flat()) {
-          if (record.offset < next) continue
-          const size = recordBytes(record)
-          if (records.length > 0 && bytes + size > request.maxBytes) return records
-          records.push(record)
-          bytes += size
-          next = record.offset + 1
-          if (records.length >= request.maxRecords) return records
+        for (const [i, entry] of wave.entries()) {
+          for (const record of loaded[i] as ReadRecord[]) {
+            if (record.offset < next) continue
+            const size = recordBytes(record)
+            if (records.length > 0 && bytes + size > request.maxBytes) {
+              return { records, nextOffset: next }
+            }
+            records.push(record)
+            bytes += size
+            next = record.offset + 1
+            if (records.length >= request.maxRecords) return { records, nextOffset: next }
+          }
+          next = Math.max(next, entry.lastOffset + 1)
         }
       }
     } catch (error) {
       // Retention dropped what lay beyond the records read so far: they stand, the next read hears why.
-      if (error instanceof OffsetOutOfRangeError && records.length > 0) return records
+      if (error instanceof OffsetOutOfRangeError && records.length > 0) {
+        return { records, nextOffset: next }
+      }
       throw error
     } finally {
       await entries.return(undefined)

@@ -126,6 +126,31 @@ describe('a compacted topic', () => {
   })
 })
 
+describe('a compacted topic whose tail was removed', () => {
+  it('moves readers past the removed offsets to the log end', async () => {
+    const topic = await broker.topics.create({
+      name: 'compacted-tail',
+      configs: { 'cleanup.policy': 'compact', 'delete.retention.ms': '0' },
+    })
+    await produceEach(topic, [keyed('a', 'a1'), keyed('b', 'b1'), keyed('b', null)])
+    const { maintenance } = maintenanceOn(storage)
+    await run(maintenance, ['compact'], [topic.name])
+    const read = (offset: number) =>
+      broker.reader.read(topic, 0, {
+        start: { kind: 'offset', offset },
+        maxRecords: 10,
+        maxBytes: 1 << 20,
+        timeoutMs: 0,
+      })
+
+    const fromStart = await read(0)
+    expect(fromStart.records.map((r) => r.offset)).toEqual([0])
+    expect(fromStart).toMatchObject({ nextOffset: 3, logEndOffset: 3 })
+    const fromGap = await read(1)
+    expect(fromGap).toMatchObject({ records: [], nextOffset: 3, logEndOffset: 3 })
+  })
+})
+
 describe('when compaction is due', () => {
   it('waits until dirty bytes pass min.cleanable.dirty.ratio', async () => {
     const topic = await broker.topics.create({
