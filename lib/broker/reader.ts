@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { OffsetOutOfRangeError } from '../errors.ts'
 import type { StoredRecord } from '../log/record.ts'
 import { decodeRecordBatches, readBatchHeader } from '../log/record-batch.ts'
-import type { ObjectStore } from '../storage/object-store.ts'
+import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.ts'
 import type { PartitionHead, PartitionHeads } from '../storage/partition-heads.ts'
 import type { SegmentEntry, SegmentIndex } from '../storage/segment-index.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
@@ -57,6 +57,12 @@ interface Collected {
   readonly records: ReadRecord[]
   readonly nextOffset: number
 }
+
+/**
+ * How many times in a row one read follows an entry to its replacement: each
+ * time needs a rewrite and a garbage collection to land in between.
+ */
+const MAX_RELOCATIONS = 3
 
 function recordBytes(record: StoredRecord): number {
   let size = (record.key?.length ?? 0) + (record.value?.length ?? 0)
@@ -128,7 +134,7 @@ export class LogReader {
       case 'timestamp':
         for await (const entry of this.entriesFrom(topic, partition, head.logStartOffset)) {
           if (entry.maxTimestamp < start.timestamp) continue
-          const match = (await this.load(entry)).find(
+          const match = (await this.load(topic, partition, entry)).find(
             (record) => record.timestamp >= start.timestamp,
           )
           if (match) return match.offset
@@ -182,7 +188,7 @@ export class LogReader {
           request.maxBytes - bytes,
         )
         if (wave.length === 0) return { records, nextOffset: next }
-        const loaded = await Promise.all(wave.map((entry) => this.load(entry)))
+        const loaded = await Promise.all(wave.map((entry) => this.load(topic, partition, entry)))
         for (const [i, entry] of wave.entries()) {
           for (const record of loaded[i] as ReadRecord[]) {
             if (record.offset < next) continue
@@ -237,7 +243,37 @@ export class LogReader {
     return wave
   }
 
-  private async load(entry: SegmentEntry): Promise<ReadRecord[]> {
+  /**
+   * The records of an entry found in the index. Maintenance may have replaced
+   * the entry since, and garbage collection deleted its object: the same
+   * offsets are then read from the entries that hold them now. An entry that
+   * still names the missing object was not replaced, and its loss is reported.
+   */
+  private async load(
+    topic: TopicItem,
+    partition: number,
+    entry: SegmentEntry,
+    relocations = 0,
+  ): Promise<ReadRecord[]> {
+    try {
+      return await this.fetch(entry)
+    } catch (error) {
+      if (!(error instanceof ObjectNotFoundError) || relocations >= MAX_RELOCATIONS) throw error
+      const records: ReadRecord[] = []
+      for await (const current of this.entriesFrom(topic, partition, entry.baseOffset)) {
+        if (current.objectKey === entry.objectKey) throw error
+        for (const record of await this.load(topic, partition, current, relocations + 1)) {
+          if (record.offset >= entry.baseOffset && record.offset <= entry.lastOffset) {
+            records.push(record)
+          }
+        }
+        if (current.lastOffset >= entry.lastOffset) break
+      }
+      return records
+    }
+  }
+
+  private async fetch(entry: SegmentEntry): Promise<ReadRecord[]> {
     const bytes = await this.objects.getRange(entry.objectKey, entry.byteOffset, entry.byteLength)
     // Stored offsets count from the first batch; the index entry holds where that really starts.
     const shift = entry.baseOffset - readBatchHeader(bytes, 0).baseOffset

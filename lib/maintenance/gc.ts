@@ -40,6 +40,8 @@ interface References {
  * not be a snapshot. The listing comes first and the topics last: an object
  * listed was written after its topic existed, so a topic missing from the
  * later read was deleted, not created meanwhile; the same holds for items.
+ * Readers need no grace: one that found an entry before a rewrite and finds
+ * its object deleted reads the same offsets from the entries that replaced it.
  *
  * Scanning the whole segments table is fine at the scale Sluice runs at. At a
  * larger one, an object ledger (an item per object, written before its PUT

@@ -1,6 +1,7 @@
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
+  NoSuchKey,
   PutObjectCommand,
   paginateListObjectsV2,
   type S3Client,
@@ -12,6 +13,14 @@ export interface ListedObject {
   readonly size: number
   /** When S3 finished writing it, in ms since the epoch (S3's clock). */
   readonly lastModified: number
+}
+
+/** The object is not in the bucket (any more). */
+export class ObjectNotFoundError extends Error {
+  override name = 'ObjectNotFoundError'
+  constructor(readonly key: string) {
+    super(`Object ${key} does not exist`)
+  }
 }
 
 /** S3 deletes at most this many keys per DeleteObjects request. */
@@ -37,13 +46,17 @@ export class ObjectStore {
   }
 
   async getRange(key: string, offset: number, length: number): Promise<Uint8Array> {
-    const response = await this.s3.send(
-      new GetObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        Range: `bytes=${offset}-${offset + length - 1}`,
-      }),
-    )
+    const response = await this.s3
+      .send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Range: `bytes=${offset}-${offset + length - 1}`,
+        }),
+      )
+      .catch((error: unknown) => {
+        throw error instanceof NoSuchKey ? new ObjectNotFoundError(key) : error
+      })
     if (!response.Body) throw new Error(`Object ${key} has no body`)
     const bytes = await response.Body.transformToByteArray()
     if (bytes.byteLength !== length) {

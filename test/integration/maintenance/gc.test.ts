@@ -9,6 +9,7 @@ import { failCommand, gateCommand } from '../../support/faults.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 import { produceOk, range, utf8 } from '../broker/helpers.ts'
 import {
+  beforeNthCommand,
   brokerOn,
   expectReferencedObjectsExist,
   HOUR,
@@ -16,6 +17,7 @@ import {
   objectKeys,
   readLog,
   run,
+  snapshot,
 } from './support.ts'
 
 let storage: TestStorage
@@ -70,6 +72,35 @@ describe('garbage collection of objects', () => {
     expect(report.gc).toMatchObject({ objectsDeleted: 4, objectsAfter: 1 })
     await expectReferencedObjectsExist(storage, broker, topic)
     expect(await readLog(broker, topic)).toEqual(before)
+  })
+})
+
+describe('garbage collection racing a read', () => {
+  it('serves a read that found an entry before a merge whose old objects GC then deleted', async () => {
+    const topic = await broker.topics.create({ name: 'gc-under-read' })
+    for (const i of range(4)) await produceOk(broker, topic, [value(`r-${i}`)])
+    const before = await readLog(broker, topic)
+    const reader = brokerOn(storage)
+    // The reader has walked the index; before it fetches the first object, a merge
+    // replaces the entries and a GC past their objects' grace deletes them.
+    const interleave = beforeNthCommand(reader.clients.s3, 'GetObjectCommand', 1, async () => {
+      await run(maintenanceOn(storage).maintenance, ['merge'], [topic.name])
+      const gc = await run(
+        maintenanceOn(storage, { aheadMs: 2 * HOUR }).maintenance,
+        ['gc'],
+        [topic.name],
+      )
+      expect(gc.gc?.objectsDeleted).toBe(4)
+    })
+    const read = await reader.broker.reader.read(topic, 0, {
+      start: { kind: 'earliest' },
+      maxRecords: 10,
+      maxBytes: 1 << 20,
+      timeoutMs: 0,
+    })
+    interleave.remove()
+    expect(read.records.map(snapshot)).toEqual(before)
+    expect(read.nextOffset).toBe(4)
   })
 })
 
