@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Type } from 'avsc'
 import stableStringify from 'safe-stable-stringify'
 import { avroSchemaType } from './avro.ts'
+import { canonicalAvroSchema, type Json } from './avro-canonical.ts'
 import { InvalidSchemaError, SchemaTooLargeError } from './errors.ts'
 
 /** The schema types Sluice's registry stores; `/schemas/types` lists them. */
@@ -26,8 +27,8 @@ export interface ParsedSchema {
   /** The schema as stored and served: the submitted JSON without insignificant whitespace. */
   readonly text: string
   /**
-   * Equal for schemas that differ only in whitespace or in the order of JSON
-   * object keys, which Avro gives no meaning; the registry dedupes ids by it.
+   * Equal for schemas Avro reads as the same schema (see avro-canonical.ts),
+   * whatever their whitespace and key order; the registry dedupes ids by it.
    */
   readonly fingerprint: string
   readonly avro: Type
@@ -72,7 +73,8 @@ export function parseSchema({ schema, schemaType, references }: SchemaSubmission
     throw new InvalidSchemaError(`Invalid ${type} schema: not JSON (${(error as Error).message}).`)
   }
   const avro = avroSchemaType(json)
-  const canonical = stableStringify(json) ?? 'null'
+  // Key order means nothing in Avro's JSON, so the canonical form is printed with sorted keys.
+  const canonical = stableStringify(canonicalAvroSchema(json as Json)) ?? 'null'
   return {
     schemaType: type,
     text: JSON.stringify(json),

@@ -59,7 +59,7 @@ export const tableDefinitions = {
   },
   /**
    * Schema registry items that are not per subject, by key: `schema/<id>` (a
-   * schema, immutable), `fingerprint/<sha-256>` (the id a schema text was
+   * schema, immutable), `fingerprint/<sha-256>` (the id a schema, in canonical form, was
    * given, so the same schema keeps one id), `counter/schema-id` (the next id)
    * and `config/global` (the default compatibility level).
    */

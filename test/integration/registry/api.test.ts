@@ -32,6 +32,36 @@ async function register(subject: string, schema: string): Promise<number> {
 }
 
 describe('registering and reading', () => {
+  it('gives one id to the forms Avro reads as the same schema, and serves the text first registered', async () => {
+    const subject = unique('forms-value')
+    const id = await register(subject, '"string"')
+    expect(await register(subject, '{"type": "string"}')).toBe(id)
+    expect((await server.call('GET', `/subjects/${subject}/versions`)).body).toEqual([1])
+    expect((await server.call('GET', `/schemas/ids/${id}`)).body).toEqual({ schema: '"string"' })
+
+    const qualified = JSON.stringify({
+      type: 'record',
+      name: 'sluice.forms.Event',
+      fields: [{ name: 'at', type: { type: 'long' } }],
+    })
+    const split = JSON.stringify({
+      type: 'record',
+      name: 'Event',
+      namespace: 'sluice.forms',
+      fields: [{ name: 'at', type: 'long' }],
+    })
+    const other = unique('forms-other-value')
+    const eventId = await register(other, qualified)
+    expect(await register(other, split)).toBe(eventId)
+    // A default is part of the schema: it must not be folded into the id of one without it.
+    const withDefault = JSON.stringify({
+      type: 'record',
+      name: 'sluice.forms.Event',
+      fields: [{ name: 'at', type: 'long', default: 0 }],
+    })
+    expect(await register(other, withDefault)).not.toBe(eventId)
+  })
+
   it('numbers versions from 1, dedupes ids across subjects, and serves every view of a schema', async () => {
     const subject = unique('users-value')
     const other = unique('people-value')
