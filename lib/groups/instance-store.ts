@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util'
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -77,17 +78,20 @@ export class InstanceStore {
 
   /** Creates the instance unless a live one has the name; an expired one is replaced. */
   async create(instance: InstanceRecord): Promise<void> {
+    const item = this.item(instance)
     await conditionalWrite(
       () =>
         this.documents.send(
           new PutCommand({
             TableName: this.table,
-            Item: this.item(instance),
+            Item: item,
             ConditionExpression: 'attribute_not_exists(instanceId) OR idleDeadline < :now',
             ExpressionAttributeValues: { ':now': instance.createdAt },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
       () => new ConsumerInstanceExistsError(instance.groupId, instance.instanceId),
+      (current) => isDeepStrictEqual(current, item),
     )
   }
 

@@ -1,6 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import { conditionalWrite } from '../storage/conditional-write.ts'
+import { conditionalWrite, conditionHeld } from '../storage/conditional-write.ts'
 import { PARTITION_TASKS, type PartitionTask } from './tasks.ts'
 
 /** What a lease item remembers of a partition's maintenance from one run to the next. */
@@ -86,41 +85,50 @@ export class PartitionLeases {
     durationMs: number,
   ): Promise<PartitionLease | undefined> {
     const now = this.clock()
-    try {
-      const { Attributes } = await this.documents.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { partitionKey },
-          UpdateExpression:
-            'SET #holder = :holder, #expiresAt = :expiresAt, #epoch = if_not_exists(#epoch, :zero) + :one',
-          ConditionExpression: 'attribute_not_exists(partitionKey) OR #expiresAt <= :now',
-          ExpressionAttributeNames: {
-            '#holder': 'holder',
-            '#expiresAt': 'expiresAt',
-            '#epoch': 'epoch',
-          },
-          ExpressionAttributeValues: {
-            ':holder': holder,
-            ':expiresAt': now + durationMs,
-            ':zero': 0,
-            ':one': 1,
-            ':now': now,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      )
-      const item = Attributes as LeaseItem
-      return new PartitionLease(this.documents, this.table, this.clock, durationMs, {
-        partitionKey,
-        holder,
-        epoch: item.epoch ?? 1,
-        expiresAt: now + durationMs,
-        state: stateOf(item),
-      })
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined
-      throw error
-    }
+    const expiresAt = now + durationMs
+    let granted: LeaseItem | undefined
+    const held = await conditionHeld(
+      async () => {
+        const { Attributes } = await this.documents.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: { partitionKey },
+            UpdateExpression:
+              'SET #holder = :holder, #expiresAt = :expiresAt, #epoch = if_not_exists(#epoch, :zero) + :one',
+            ConditionExpression: 'attribute_not_exists(partitionKey) OR #expiresAt <= :now',
+            ExpressionAttributeNames: {
+              '#holder': 'holder',
+              '#expiresAt': 'expiresAt',
+              '#epoch': 'epoch',
+            },
+            ExpressionAttributeValues: {
+              ':holder': holder,
+              ':expiresAt': expiresAt,
+              ':zero': 0,
+              ':one': 1,
+              ':now': now,
+            },
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        )
+        granted = Attributes as LeaseItem
+      },
+      // A holder is one run, and it asks for a partition's lease once with this expiry.
+      (current) => {
+        const mine = current?.holder === holder && current.expiresAt === expiresAt
+        if (mine) granted = current as LeaseItem
+        return mine
+      },
+    )
+    if (!held || !granted) return undefined
+    return new PartitionLease(this.documents, this.table, this.clock, durationMs, {
+      partitionKey,
+      holder,
+      epoch: granted.epoch ?? 1,
+      expiresAt,
+      state: stateOf(granted),
+    })
   }
 }
 

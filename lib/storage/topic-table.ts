@@ -39,9 +39,12 @@ export class TopicTable {
             Item: topic,
             ConditionExpression: 'attribute_not_exists(#name)',
             ExpressionAttributeNames: { '#name': 'name' },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
       async () => new TopicExistsError(topic.name),
+      // Topic ids are fresh for every create: only this one wrote this id.
+      (current) => current?.topicId === topic.topicId,
     )
   }
 
@@ -71,9 +74,12 @@ export class TopicTable {
             Key: { name: topic.name },
             ConditionExpression: 'topicId = :topicId',
             ExpressionAttributeValues: { ':topicId': topic.topicId },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
       async () => new TopicNotFoundError(topic.name),
+      // The topic is gone (or its name taken anew) after an attempt that may have deleted it.
+      (current) => current?.topicId !== topic.topicId,
     )
   }
 
@@ -88,6 +94,7 @@ export class TopicTable {
             UpdateExpression: 'SET partitionsCount = :count',
             ConditionExpression: 'topicId = :topicId AND partitionsCount < :count',
             ExpressionAttributeValues: { ':topicId': topic.topicId, ':count': partitionsCount },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
       async () => {
@@ -97,6 +104,8 @@ export class TopicTable {
           `Topic '${topic.name}' already has ${current.partitionsCount} partitions; the count can only grow.`,
         )
       },
+      (current) =>
+        current?.topicId === topic.topicId && current.partitionsCount === partitionsCount,
     )
   }
 

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util'
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -38,9 +39,11 @@ export class ApiKeyTable {
             TableName: this.table,
             Item: item,
             ConditionExpression: 'attribute_not_exists(keyId)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
       () => new ApiKeyIdTakenError(item.keyId),
+      (current) => isDeepStrictEqual(current, item),
     )
   }
 
@@ -65,14 +68,17 @@ export class ApiKeyTable {
 
   /** Deletes the key; false when there was no such key. */
   async delete(keyId: string): Promise<boolean> {
-    return conditionHeld(() =>
-      this.documents.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: { keyId },
-          ConditionExpression: 'attribute_exists(keyId)',
-        }),
-      ),
+    return conditionHeld(
+      () =>
+        this.documents.send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: { keyId },
+            ConditionExpression: 'attribute_exists(keyId)',
+          }),
+        ),
+      // The key is gone after an attempt that may have deleted it: revoked either way.
+      (current) => current === undefined,
     )
   }
 }

@@ -4,7 +4,7 @@ import type { ProduceRecord } from '../../../lib/broker/produce-record.ts'
 import { OffsetOutOfRangeError } from '../../../lib/errors.ts'
 import type { MaintenanceReport } from '../../../lib/maintenance/report.ts'
 import type { TopicItem } from '../../../lib/storage/topic-table.ts'
-import { gateCommand } from '../../support/faults.ts'
+import { gateCommand, loseResponse } from '../../support/faults.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 import { indexEntries, produceOk, range, utf8 } from '../broker/helpers.ts'
 import {
@@ -108,6 +108,21 @@ describe('two compactors on one partition', () => {
     expect(['lease-lost', 'conflict']).toContain(partitionReport(report, topic.name).outcome)
     expect(await readLog(broker, topic)).toEqual(before)
     expect(await indexEntries(broker, topic, 0)).toHaveLength(6)
+  })
+})
+
+describe('a lease whose grant was lost on the way back', () => {
+  it('is recognised as taken by the run the SDK retried for, not as busy', async () => {
+    const { topic, before, targetSegmentBytes } = await smallEntries('lost-lease-grant')
+    const { maintenance, clients } = maintenanceOn(storage, { targetSegmentBytes })
+    // The first UpdateItem of a run is the lease acquisition.
+    const lost = loseResponse(clients.dynamodb, 'UpdateItemCommand', { times: 1 })
+    const report = await run(maintenance, ['merge'], [topic.name])
+    lost.remove()
+    expect(lost.hits).toBe(1)
+    expect(partitionReport(report, topic.name).outcome).toBe('done')
+    expect((await indexEntries(broker, topic, 0)).length).toBeLessThan(24)
+    expect(await readLog(broker, topic)).toEqual(before)
   })
 })
 
