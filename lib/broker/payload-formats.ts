@@ -27,6 +27,22 @@ const BY_CODE = new Map(
   Object.entries(CODES).map(([format, code]) => [code, format as PayloadFormat]),
 )
 
+/**
+ * The longest format runs a segment written by maintenance may carry. They
+ * live on its index item, and DynamoDB refuses items over 400 KB: records
+ * whose formats alternate make a run each, so merging enough of them
+ * would build an item no write can store.
+ */
+export const MAX_FORMAT_RUNS_LENGTH = 256 * 1024
+
+/**
+ * At most what a range's runs add to the runs of a segment it joins (with the
+ * separating comma). Joining runs or dropping records never lengthens them.
+ */
+export function formatRunsLengthBound(encoded: string, recordCount: number): number {
+  return (encoded === '' ? `${recordCount}:BB`.length : encoded.length) + 1
+}
+
 export class InvalidFormatRunsError extends Error {
   override name = 'InvalidFormatRunsError'
 }

@@ -1,4 +1,8 @@
-import { encodeFormatRuns } from '../broker/payload-formats.ts'
+import {
+  encodeFormatRuns,
+  formatRunsLengthBound,
+  MAX_FORMAT_RUNS_LENGTH,
+} from '../broker/payload-formats.ts'
 import { hasCleanupPolicy, topicConfigValue } from '../broker/topic-configs.ts'
 import { recordSizeInBatch } from '../log/record-batch.ts'
 import { type TimestampRange, timestampRange } from '../log/timestamp-range.ts'
@@ -123,6 +127,8 @@ interface PendingSegment {
   readonly replaced: SegmentEntry[]
   readonly survivors: LoggedRecord[]
   bytes: number
+  /** At most the length of the survivors' format runs. */
+  formatsLength: number
   dropped: number
 }
 
@@ -217,22 +223,32 @@ export async function compact(
     recordsDropped += pending.dropped
   }
 
-  let pending: PendingSegment = { replaced: [], survivors: [], bytes: 0, dropped: 0 }
+  let pending: PendingSegment = {
+    replaced: [],
+    survivors: [],
+    bytes: 0,
+    formatsLength: 0,
+    dropped: 0,
+  }
   for await (const [entry, bytes] of streamEntries(context, plan.cleanable)) {
     const records = loggedRecords(entry, bytes)
     const kept = records.filter(survives)
     const keptBytes = kept.reduce((sum, record) => sum + recordSizeInBatch(record, 0, 0), 0)
+    const formatsLength = formatRunsLengthBound(entry.formats, entry.recordCount)
     const full =
-      pending.bytes + keptBytes > targetBytes || pending.replaced.length >= MAX_ENTRIES_PER_REWRITE
+      pending.bytes + keptBytes > targetBytes ||
+      pending.replaced.length >= MAX_ENTRIES_PER_REWRITE ||
+      pending.formatsLength + formatsLength > MAX_FORMAT_RUNS_LENGTH
     if (pending.replaced.length > 0 && full) {
       if (budget.exhausted) return report(false)
       await flush(pending)
-      pending = { replaced: [], survivors: [], bytes: 0, dropped: 0 }
+      pending = { replaced: [], survivors: [], bytes: 0, formatsLength: 0, dropped: 0 }
     }
     pending.replaced.push(entry)
     // One by one: an entry can hold more records than a call may take arguments.
     for (const record of kept) pending.survivors.push(record)
     pending.bytes += keptBytes
+    pending.formatsLength += formatsLength
     pending.dropped += records.length - kept.length
   }
   if (budget.exhausted) return report(false)

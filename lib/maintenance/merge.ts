@@ -1,4 +1,9 @@
-import { decodeFormatRuns, encodeFormatRuns } from '../broker/payload-formats.ts'
+import {
+  decodeFormatRuns,
+  encodeFormatRuns,
+  formatRunsLengthBound,
+  MAX_FORMAT_RUNS_LENGTH,
+} from '../broker/payload-formats.ts'
 import { topicConfigValue } from '../broker/topic-configs.ts'
 import { timestampRange } from '../log/timestamp-range.ts'
 import type { SegmentEntry } from '../storage/segment-index.ts'
@@ -24,6 +29,8 @@ export interface MergeLimits {
   readonly maxEntries: number
   /** The widest range of record timestamps one segment may span (Kafka's segment.ms). */
   readonly spanMs: number
+  /** The longest format runs one segment's index item may hold. */
+  readonly maxFormatRunsLength: number
 }
 
 export function mergeLimits(topic: TopicItem, options: MaintenanceOptions): MergeLimits {
@@ -34,12 +41,13 @@ export function mergeLimits(topic: TopicItem, options: MaintenanceOptions): Merg
     ),
     maxEntries: MAX_ENTRIES_PER_REWRITE,
     spanMs: Number(topicConfigValue(topic.configs, 'segment.ms')),
+    maxFormatRunsLength: MAX_FORMAT_RUNS_LENGTH,
   }
 }
 
 /**
  * Runs of consecutive entries worth merging, each into one segment within the
- * limits. An entry already at the target size is left alone, and so is one
+ * limits (bytes, entries, time span, and format runs its index item can hold). An entry already at the target size is left alone, and so is one
  * larger than everything that would follow it in its run: a segment is
  * rewritten only once at least as many bytes join it, so each byte is
  * rewritten a logarithmic number of times rather than at every merge.
@@ -51,6 +59,7 @@ export function planMerges(
   const runs: SegmentEntry[][] = []
   let run: SegmentEntry[] = []
   let bytes = 0
+  let formatsLength = 0
   let minTimestamp = Number.POSITIVE_INFINITY
   let maxTimestamp = Number.NEGATIVE_INFINITY
   const close = () => {
@@ -64,6 +73,7 @@ export function planMerges(
     if (run.length - start >= 2) runs.push(run.slice(start))
     run = []
     bytes = 0
+    formatsLength = 0
     minTimestamp = Number.POSITIVE_INFINITY
     maxTimestamp = Number.NEGATIVE_INFINITY
   }
@@ -74,13 +84,16 @@ export function planMerges(
     }
     const span =
       Math.max(maxTimestamp, entry.maxTimestamp) - Math.min(minTimestamp, entry.minTimestamp)
+    const formats = formatRunsLengthBound(entry.formats, entry.recordCount)
     const full =
       bytes + entry.byteLength > limits.targetBytes ||
       run.length >= limits.maxEntries ||
-      span > limits.spanMs
+      span > limits.spanMs ||
+      formatsLength + formats > limits.maxFormatRunsLength
     if (run.length > 0 && full) close()
     run.push(entry)
     bytes += entry.byteLength
+    formatsLength += formats
     minTimestamp = Math.min(minTimestamp, entry.minTimestamp)
     maxTimestamp = Math.max(maxTimestamp, entry.maxTimestamp)
   }

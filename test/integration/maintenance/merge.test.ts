@@ -227,3 +227,42 @@ describe('a run that stops at its deadline', () => {
     }
   })
 })
+
+describe('a partition whose formats alternate record by record', () => {
+  it('merges into segments whose format runs fit in a DynamoDB item', async () => {
+    const topic = await broker.topics.create({ name: 'alternating-formats' })
+    // 60 entries of 2,000 records, each record's format another than the last:
+    // runs of one, about 10 KB per entry, far beyond DynamoDB's 400 KB item once merged.
+    for (const i of range(60)) {
+      await produceOk(
+        broker,
+        topic,
+        range(2000).map((j) => ({
+          partition: 0,
+          key: null,
+          value: payload(j % 2 === 0 ? 'STRING' : 'BINARY', String(i % 10)),
+          headers: [],
+        })),
+      )
+    }
+    // One read for everything: pages would decode each large merged segment again and again.
+    const readEverything = async () =>
+      (
+        await broker.reader.read(topic, 0, {
+          start: { kind: 'earliest' },
+          maxRecords: 200_000,
+          maxBytes: 1 << 30,
+          timeoutMs: 0,
+        })
+      ).records.map(snapshot)
+    const before = await readEverything()
+    expect(before).toHaveLength(120_000)
+    const report = await run(maintenanceOn(storage).maintenance, ['merge'], [topic.name])
+    expect(partitionReport(report, topic.name)).toMatchObject({ outcome: 'done' })
+    const entries = await indexEntries(broker, topic, 0)
+    expect(entries.length).toBeLessThan(60)
+    expect(entries.length).toBeGreaterThan(1)
+    for (const entry of entries) expect(entry.formats.length).toBeLessThan(400_000)
+    expect(await readEverything()).toEqual(before)
+  }, 120_000)
+})

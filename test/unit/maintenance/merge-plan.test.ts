@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { type MergeLimits, planMerges } from '../../../lib/maintenance/merge.ts'
 import { entries } from './entries.ts'
 
-const limits: MergeLimits = { targetBytes: 1000, maxEntries: 99, spanMs: Number.MAX_SAFE_INTEGER }
+const limits: MergeLimits = {
+  targetBytes: 1000,
+  maxEntries: 99,
+  spanMs: Number.MAX_SAFE_INTEGER,
+  maxFormatRunsLength: Number.MAX_SAFE_INTEGER,
+}
 const bases = (runs: { baseOffset: number }[][]) => runs.map((run) => run.map((e) => e.baseOffset))
 
 describe('planMerges', () => {
@@ -46,5 +51,14 @@ describe('planMerges', () => {
   it('finds nothing to do in an empty or single-entry index', () => {
     expect(planMerges([], limits)).toEqual([])
     expect(planMerges(entries([10]), limits)).toEqual([])
+  })
+
+  it('cuts a run before its format runs outgrow what an index item holds', () => {
+    // '' stands for all binary: '2:BB' and a comma at most per entry.
+    const runs = planMerges(entries(Array(6).fill(10)), { ...limits, maxFormatRunsLength: 15 })
+    expect(bases(runs)).toEqual([
+      [0, 2, 4],
+      [6, 8, 10],
+    ])
   })
 })
