@@ -1,12 +1,12 @@
 import type { LogReader, StartPosition } from '../broker/reader.ts'
 import type { Topics } from '../broker/topics.ts'
-import { BadRequestError, OffsetOutOfRangeError } from '../errors.ts'
+import { BadRequestError, OffsetOutOfRangeError, RetriableStorageError } from '../errors.ts'
 import type { PartitionHead } from '../storage/partition-heads.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import type { GroupCoordinator, OffsetToCommit } from './coordinator.ts'
 import { ConsumerGroupNotFoundError, GroupNotEmptyError, UnknownMemberIdError } from './errors.ts'
 import { type GroupRecord, heldBy, type MemberRecord } from './group-records.ts'
-import { GroupConflictError, type GroupStore } from './group-store.ts'
+import type { GroupStore } from './group-store.ts'
 import { validateGroupId } from './names.ts'
 import { FenceRejectedError, type OffsetStore } from './offset-store.ts'
 import type { TopicMetadata } from './topic-metadata.ts'
@@ -41,6 +41,9 @@ export interface ResetSelection {
   readonly topics?: readonly string[]
   readonly partitions?: readonly TopicPartition[]
 }
+
+/** How often a delete starts over because the group changed under it. */
+const DELETE_ATTEMPTS = 5
 
 /** Stable once every member holds exactly its target at the target's epoch. */
 export function groupStateOf(group: GroupRecord, members: readonly MemberRecord[]): GroupStateName {
@@ -154,23 +157,35 @@ export class GroupAdmin {
     return offsets
   }
 
-  /** Deletes a group without members, and its committed offsets. */
+  /**
+   * Deletes a group without members, and its committed offsets. The offsets
+   * read and the group item go together, conditioned on the group's version:
+   * a commit or a join landing after the read moves it, and the delete starts
+   * over, so no offset outlives its group. (Past 99 offsets the deletes take
+   * several transactions; a member joining between them stops the delete with
+   * some offsets gone, never with offsets left behind a deleted group.)
+   */
   async delete(groupId: string): Promise<void> {
-    const { members } = await this.describe(groupId)
-    if (members.length > 0) throw new GroupNotEmptyError(groupId, 'delete')
-    const offsets = await this.offsets.list(groupId)
-    try {
-      // Offsets first: a delete cut short leaves an empty group, never offsets a new group could inherit.
-      await this.offsets.remove(
-        groupId,
-        offsets.map(partitionKeyOf),
-        this.store.emptyGroupCheck(groupId),
-      )
-      await this.store.delete(groupId)
-    } catch (error) {
-      if (!(error instanceof FenceRejectedError || error instanceof GroupConflictError)) throw error
-      await this.describe(groupId)
-      throw new GroupNotEmptyError(groupId, 'delete')
+    for (let attempt = 0; ; attempt++) {
+      const { group, members } = await this.describe(groupId)
+      if (members.length > 0) throw new GroupNotEmptyError(groupId, 'delete')
+      const offsets = await this.offsets.list(groupId)
+      try {
+        await this.offsets.removeThen(
+          groupId,
+          offsets.map(partitionKeyOf),
+          this.store.unchangedEmptyGroupCheck(groupId, group.version),
+          this.store.groupDeletion(groupId, group.version),
+        )
+        return
+      } catch (error) {
+        if (!(error instanceof FenceRejectedError)) throw error
+        if (attempt + 1 >= DELETE_ATTEMPTS) {
+          throw new RetriableStorageError(
+            `Group '${groupId}' kept changing while it was being deleted; retry the request.`,
+          )
+        }
+      }
     }
   }
 

@@ -178,12 +178,13 @@ export class GroupStore {
   /**
    * A transaction item that holds only while the group has no members,
    * creating the group item if there is none: commits without membership are
-   * fenced with it, and they make the group exist, as in Kafka.
+   * fenced with it, and they make the group exist, as in Kafka. It moves the
+   * group's version, so a delete that read the group before knows its offsets changed.
    */
   emptyGroupFence(groupId: string, now: number): TransactItem {
-    const { groupId: _id, ...initial } = emptyGroup(groupId, now)
-    const names: Record<string, string> = {}
-    const values: Record<string, unknown> = { ':noMembers': 0 }
+    const { groupId: _id, version: _version, ...initial } = emptyGroup(groupId, now)
+    const names: Record<string, string> = { '#version': 'version' }
+    const values: Record<string, unknown> = { ':noMembers': 0, ':zero': 0, ':one': 1 }
     const sets = Object.entries(initial).map(([field, value], i) => {
       names[`#f${i}`] = field
       values[`:f${i}`] = value
@@ -193,7 +194,7 @@ export class GroupStore {
       Update: {
         TableName: this.table,
         Key: { groupId, entry: GROUP_ENTRY },
-        UpdateExpression: `SET ${sets.join(', ')}`,
+        UpdateExpression: `SET ${sets.join(', ')}, #version = if_not_exists(#version, :zero) + :one`,
         ConditionExpression: 'attribute_not_exists(entry) OR memberCount = :noMembers',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -201,30 +202,27 @@ export class GroupStore {
     }
   }
 
-  /** A transaction item that holds only while the group exists without members. */
-  emptyGroupCheck(groupId: string): TransactItem {
+  /**
+   * A transaction item that holds only while the group is still at `version`
+   * and has no members: nobody joined, and no offset was committed, since it was read.
+   */
+  unchangedEmptyGroupCheck(groupId: string, version: number): TransactItem {
     return {
-      ConditionCheck: {
-        TableName: this.table,
-        Key: { groupId, entry: GROUP_ENTRY },
-        ConditionExpression: 'memberCount = :noMembers',
-        ExpressionAttributeValues: { ':noMembers': 0 },
-      },
+      ConditionCheck: { TableName: this.table, ...this.unchangedEmptyGroup(groupId, version) },
     }
   }
 
-  /** Deletes the group item, only while the group has no members. */
-  async delete(groupId: string): Promise<void> {
-    await this.writeAll([
-      {
-        Delete: {
-          TableName: this.table,
-          Key: { groupId, entry: GROUP_ENTRY },
-          ConditionExpression: 'memberCount = :noMembers',
-          ExpressionAttributeValues: { ':noMembers': 0 },
-        },
-      },
-    ])
+  /** A transaction item deleting the group item, under the same condition. */
+  groupDeletion(groupId: string, version: number): TransactItem {
+    return { Delete: { TableName: this.table, ...this.unchangedEmptyGroup(groupId, version) } }
+  }
+
+  private unchangedEmptyGroup(groupId: string, version: number) {
+    return {
+      Key: { groupId, entry: GROUP_ENTRY },
+      ConditionExpression: 'memberCount = :noMembers AND version = :version',
+      ExpressionAttributeValues: { ':noMembers': 0, ':version': version },
+    }
   }
 
   private async writeAll(items: readonly TransactItem[]): Promise<void> {

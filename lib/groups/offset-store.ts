@@ -67,21 +67,28 @@ export class OffsetStore {
     return offsets
   }
 
-  /** Deletes offsets, each transaction guarded by `fence`. */
-  async remove(
+  /**
+   * Deletes offsets, and with the last of them writes `finish` (say, the
+   * group's deletion): each transaction before it is guarded by `fence`, and
+   * the last one by `finish` itself, so nothing lands once either fails.
+   */
+  async removeThen(
     groupId: string,
     partitions: readonly PartitionKey[],
     fence: TransactItem,
+    finish: TransactItem,
   ): Promise<void> {
-    for (let start = 0; start < partitions.length; start += ITEMS_PER_TRANSACTION) {
+    let start = 0
+    do {
       const chunk = partitions.slice(start, start + ITEMS_PER_TRANSACTION)
+      start += ITEMS_PER_TRANSACTION
       await this.transact([
-        fence,
+        start >= partitions.length ? finish : fence,
         ...chunk.map((key) => ({
           Delete: { TableName: this.table, Key: { groupId, partitionKey: key } },
         })),
       ])
-    }
+    } while (start < partitions.length)
   }
 
   /** Runs a fenced transaction; the fence is the first item. A lost race is tried again. */

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import { ConsumerGroupNotFoundError } from '../../../lib/groups/errors.ts'
+import { gateCommand } from '../../support/faults.ts'
 import {
   C,
   createTopic,
@@ -216,5 +218,33 @@ describe('admin', () => {
     const fresh = await Consumer.create(h, group, config)
     await fresh.subscribe([topic])
     expect((await fresh.poll()).map((r) => r.value)).toEqual(['x'])
+  })
+
+  it('deletes a group whose offsets a commit changed while the delete ran: none is left behind', async () => {
+    const topic = uniqueTopic()
+    await createTopic(h, topic, 2)
+    const t = await h.broker.topics.describe(topic)
+    const { admin, coordinator } = h.broker.groups
+    const group = uniqueGroup()
+    const offset = (partition: number) => ({
+      topic,
+      partition,
+      topicId: t.topicId,
+      offset: 0,
+      metadata: '',
+    })
+    await coordinator.commit(group, { kind: 'none' }, [offset(0)])
+
+    // The delete has read the group and its offsets; a commit for another partition lands before it writes.
+    const gate = gateCommand(h.storage.clients.dynamodb, 'TransactWriteItemsCommand', { times: 1 })
+    const deleting = admin.delete(group)
+    await gate.arrived(1)
+    await coordinator.commit(group, { kind: 'none' }, [offset(1)])
+    gate.open()
+    await deleting
+    gate.remove()
+
+    await expect(admin.describe(group)).rejects.toBeInstanceOf(ConsumerGroupNotFoundError)
+    expect(await coordinator.committed(group)).toEqual([])
   })
 })
