@@ -31,9 +31,13 @@ export interface CompactionConfig {
   readonly maxCompactionLagMs: number
   readonly minCleanableDirtyRatio: number
   readonly deleteRetentionMs: number
+  /** The size segments are filled to (segment.bytes, capped by maintenance's target): the active head holds at most this. */
+  readonly segmentBytes: number
+  /** segment.ms: an entry appended this long ago has left the active head. */
+  readonly segmentMs: number
 }
 
-export function compactionConfig(topic: TopicItem): CompactionConfig {
+export function compactionConfig(topic: TopicItem, options: MaintenanceOptions): CompactionConfig {
   const value = (name: Parameters<typeof topicConfigValue>[1]) =>
     Number(topicConfigValue(topic.configs, name))
   return {
@@ -41,7 +45,36 @@ export function compactionConfig(topic: TopicItem): CompactionConfig {
     maxCompactionLagMs: value('max.compaction.lag.ms'),
     minCleanableDirtyRatio: value('min.cleanable.dirty.ratio'),
     deleteRetentionMs: value('delete.retention.ms'),
+    segmentBytes: mergeLimits(topic, options).targetBytes,
+    segmentMs: value('segment.ms'),
   }
+}
+
+/**
+ * Where the active head starts: Kafka never cleans the segment it is still
+ * appending to. Sluice appends index entries rather than filling segment
+ * files, so its head is what Kafka would still hold in that segment: the
+ * newest entries, up to `segmentBytes` of them (the newest entry always), that
+ * were appended less than `segment.ms` ago. Kafka also rolls a segment whose
+ * records wait longer than `max.compaction.lag.ms`. Append times are the
+ * broker's (`createdAt`), never a producer's timestamps.
+ */
+function activeHeadStart(
+  entries: readonly SegmentEntry[],
+  config: CompactionConfig,
+  now: number,
+): number {
+  const rollMs = Math.min(config.segmentMs, config.maxCompactionLagMs)
+  let start = entries.length
+  let bytes = 0
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i] as SegmentEntry
+    if (now - entry.createdAt >= rollMs) break
+    if (start < entries.length && bytes + entry.byteLength > config.segmentBytes) break
+    bytes += entry.byteLength
+    start = i
+  }
+  return start
 }
 
 export interface CompactionPlan {
@@ -57,11 +90,11 @@ export interface CompactionPlan {
 
 /**
  * Kafka's cleaner, per partition: the cleanable part runs from the log start
- * up to the first entry holding a record younger than `min.compaction.lag.ms`
- * (cut to at most `maxDirtyBytes` of dirty entries); a pass is due when dirty
- * bytes make up more than `min.cleanable.dirty.ratio` of it, when a dirty
- * record is older than `max.compaction.lag.ms`, or when a kept tombstone has
- * outlived `delete.retention.ms`.
+ * up to the active head, or to the first entry holding a record younger than
+ * `min.compaction.lag.ms` if that comes first (cut to at most `maxDirtyBytes`
+ * of dirty entries); a pass is due when dirty bytes make up more than
+ * `min.cleanable.dirty.ratio` of it, when a dirty record is older than
+ * `max.compaction.lag.ms`, or when kept tombstones have reached their delete horizon.
  */
 export function planCompaction(
   entries: readonly SegmentEntry[],
@@ -74,7 +107,7 @@ export function planCompaction(
   const cleanable: SegmentEntry[] = []
   let cleanBytes = 0
   let dirtyBytes = 0
-  for (const entry of entries) {
+  for (const entry of entries.slice(0, activeHeadStart(entries, config, now))) {
     if (entry.maxTimestamp > now - config.minCompactionLagMs) break
     if (entry.lastOffset < cleanOffset) {
       cleanBytes += entry.byteLength
@@ -94,7 +127,7 @@ export function planCompaction(
     cleanable.length > 0 &&
     ((dirty.length > 0 && dirtyRatio > config.minCleanableDirtyRatio) ||
       (dirty.length > 0 && now - oldestDirty > config.maxCompactionLagMs) ||
-      (state.tombstonesDueAt !== undefined && state.tombstonesDueAt <= now))
+      cleanable.some((entry) => entry.deleteHorizon !== undefined && entry.deleteHorizon <= now))
   const last = cleanable.at(-1)
   return {
     cleanable,
@@ -112,7 +145,7 @@ export function compactionDue(
   options: MaintenanceOptions,
 ): boolean {
   if (!hasCleanupPolicy(topic.configs, 'compact')) return false
-  const config = compactionConfig(topic)
+  const config = compactionConfig(topic, options)
   return planCompaction(liveEntries(view), state, config, options.clock(), options.maxDirtyBytes)
     .due
 }
@@ -130,6 +163,19 @@ interface PendingSegment {
   /** At most the length of the survivors' format runs. */
   formatsLength: number
   dropped: number
+  /** The delete horizon of the tombstones among the survivors; a segment holds tombstones of one. */
+  deleteHorizon: number | undefined
+}
+
+function emptyPending(): PendingSegment {
+  return {
+    replaced: [],
+    survivors: [],
+    bytes: 0,
+    formatsLength: 0,
+    dropped: 0,
+    deleteHorizon: undefined,
+  }
 }
 
 /** The timestamps of what survives, or, when nothing does, of what the segment covers. */
@@ -142,10 +188,12 @@ function survivorTimestamps({ survivors, replaced }: PendingSegment): TimestampR
 /**
  * Keeps the latest record of each key in the closed part of the log (Kafka's
  * `cleanup.policy=compact`). Records keep their offsets and order; a removed
- * offset reads from the next surviving one. A tombstone (null value) stays
- * until `delete.retention.ms` after its timestamp, so consumers that read it
- * in time learn of the deletion; records without a key are dropped, as Kafka's
- * cleaner drops them.
+ * offset reads from the next surviving one. Records without a key are
+ * dropped, as Kafka's cleaner drops them. A tombstone (null value) stays until
+ * its delete horizon, `delete.retention.ms` after the pass that first kept it
+ * (Kafka's KIP-534): consumers that read the log in that time learn of the
+ * deletion, whatever timestamp the producer gave the tombstone. The horizon
+ * is kept on the index entry of the segment holding the tombstone.
  */
 export async function compact(
   context: MaintenanceContext,
@@ -154,7 +202,7 @@ export async function compact(
   const { topic, partition, lease, budget } = work
   const { clock, maxDirtyBytes } = context.options
   const now = clock()
-  const config = compactionConfig(topic)
+  const config = compactionConfig(topic, context.options)
   const view = await readView(context, topic.topicId, partition)
   const plan = planCompaction(liveEntries(view), lease.state, config, now, maxDirtyBytes)
   let entriesAfter = view.entries.length
@@ -183,23 +231,24 @@ export async function compact(
     }
   }
 
-  let tombstonesDueAt: number | undefined
-  const survives = (record: LoggedRecord): boolean => {
+  const survives = (record: LoggedRecord, deleteHorizon: number): boolean => {
     if (record.key === null) return false
     if ((latest.get(keyOf(record.key)) ?? record.offset) > record.offset) return false
-    if (record.value !== null) return true
-    const dueAt = record.timestamp + config.deleteRetentionMs
-    if (dueAt <= now) return false
-    tombstonesDueAt = Math.min(tombstonesDueAt ?? dueAt, dueAt)
-    return true
+    return record.value !== null || deleteHorizon > now
   }
 
   const { targetBytes } = mergeLimits(topic, context.options)
   const maxBatchBytes = Number(topicConfigValue(topic.configs, 'max.message.bytes'))
   const flush = async (pending: PendingSegment) => {
     const [first] = pending.replaced
-    // One entry that lost nothing is already as compact as it gets.
-    if (!first || (pending.replaced.length === 1 && pending.dropped === 0)) return
+    if (!first) return
+    if (pending.replaced.length === 1 && pending.dropped === 0) {
+      // One entry that lost nothing is already as compact as it gets; it may only need its horizon noted.
+      if (pending.deleteHorizon === first.deleteHorizon) return
+      const entry = { ...first, deleteHorizon: pending.deleteHorizon as number }
+      await context.rewriter.replace(lease, topic.topicId, partition, [first], entry)
+      return
+    }
     const last = pending.replaced.at(-1) as SegmentEntry
     const segment = await installSegment(context, work, pending.replaced, {
       bytes: encodeCompactedSpan(
@@ -215,6 +264,7 @@ export async function compact(
       recordCount: pending.survivors.length,
       ...survivorTimestamps(pending),
       formats: encodeFormatRuns(pending.survivors.map((record) => record.formats)),
+      ...(pending.deleteHorizon !== undefined && { deleteHorizon: pending.deleteHorizon }),
     })
     entriesAfter -= pending.replaced.length - 1
     segmentsWritten++
@@ -223,26 +273,25 @@ export async function compact(
     recordsDropped += pending.dropped
   }
 
-  let pending: PendingSegment = {
-    replaced: [],
-    survivors: [],
-    bytes: 0,
-    formatsLength: 0,
-    dropped: 0,
-  }
+  let pending = emptyPending()
   for await (const [entry, bytes] of streamEntries(context, plan.cleanable)) {
     const records = loggedRecords(entry, bytes)
-    const kept = records.filter(survives)
+    const deleteHorizon = entry.deleteHorizon ?? now + config.deleteRetentionMs
+    const kept = records.filter((record) => survives(record, deleteHorizon))
+    const keptHorizon = kept.some((record) => record.value === null) ? deleteHorizon : undefined
     const keptBytes = kept.reduce((sum, record) => sum + recordSizeInBatch(record, 0, 0), 0)
     const formatsLength = formatRunsLengthBound(entry.formats, entry.recordCount)
     const full =
       pending.bytes + keptBytes > targetBytes ||
       pending.replaced.length >= MAX_ENTRIES_PER_REWRITE ||
-      pending.formatsLength + formatsLength > MAX_FORMAT_RUNS_LENGTH
+      pending.formatsLength + formatsLength > MAX_FORMAT_RUNS_LENGTH ||
+      (keptHorizon !== undefined &&
+        pending.deleteHorizon !== undefined &&
+        keptHorizon !== pending.deleteHorizon)
     if (pending.replaced.length > 0 && full) {
       if (budget.exhausted) return report(false)
       await flush(pending)
-      pending = { replaced: [], survivors: [], bytes: 0, formatsLength: 0, dropped: 0 }
+      pending = emptyPending()
     }
     pending.replaced.push(entry)
     // One by one: an entry can hold more records than a call may take arguments.
@@ -250,9 +299,10 @@ export async function compact(
     pending.bytes += keptBytes
     pending.formatsLength += formatsLength
     pending.dropped += records.length - kept.length
+    pending.deleteHorizon ??= keptHorizon
   }
   if (budget.exhausted) return report(false)
   await flush(pending)
-  await lease.recordCompaction(plan.cleanableEnd, tombstonesDueAt)
+  await lease.recordCompaction(plan.cleanableEnd)
   return report(true)
 }

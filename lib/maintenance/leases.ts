@@ -6,8 +6,6 @@ import { PARTITION_TASKS, type PartitionTask } from './tasks.ts'
 export interface MaintenanceState {
   /** Kafka's cleaner checkpoint: the offsets below it were compacted against each other. */
   readonly cleanOffset?: number
-  /** When the earliest tombstone compaction kept may be removed. */
-  readonly tombstonesDueAt?: number
   /** When each task last finished on the partition. */
   readonly finishedAt: Readonly<Partial<Record<PartitionTask, number>>>
 }
@@ -21,7 +19,6 @@ interface LeaseItem {
   readonly epoch?: number
   readonly expiresAt?: number
   readonly cleanOffset?: number
-  readonly tombstonesDueAt?: number
   readonly [finished: `${string}FinishedAt`]: number | undefined
 }
 
@@ -45,7 +42,6 @@ function stateOf(item: LeaseItem | undefined): MaintenanceState {
   }
   return {
     ...(item.cleanOffset !== undefined && { cleanOffset: item.cleanOffset }),
-    ...(item.tombstonesDueAt !== undefined && { tombstonesDueAt: item.tombstonesDueAt }),
     finishedAt,
   }
 }
@@ -187,13 +183,8 @@ export class PartitionLease {
   }
 
   /** Moves the cleaner checkpoint after a complete compaction pass. */
-  async recordCompaction(cleanOffset: number, tombstonesDueAt: number | undefined): Promise<void> {
-    await (tombstonesDueAt === undefined
-      ? this.update('SET cleanOffset = :clean REMOVE tombstonesDueAt', { ':clean': cleanOffset })
-      : this.update('SET cleanOffset = :clean, tombstonesDueAt = :due', {
-          ':clean': cleanOffset,
-          ':due': tombstonesDueAt,
-        }))
+  async recordCompaction(cleanOffset: number): Promise<void> {
+    await this.update('SET cleanOffset = :clean', { ':clean': cleanOffset })
   }
 
   /** Gives the lease up at once, noting which tasks finished, so the next run can start elsewhere. */

@@ -89,7 +89,9 @@ export function planMerges(
       bytes + entry.byteLength > limits.targetBytes ||
       run.length >= limits.maxEntries ||
       span > limits.spanMs ||
-      formatsLength + formats > limits.maxFormatRunsLength
+      formatsLength + formats > limits.maxFormatRunsLength ||
+      // Tombstones keep the horizon compaction gave them: one per segment.
+      entry.deleteHorizon !== run[0]?.deleteHorizon
     if (run.length > 0 && full) close()
     run.push(entry)
     bytes += entry.byteLength
@@ -143,6 +145,7 @@ export async function merge(context: MaintenanceContext, work: PartitionWork): P
       formats: encodeFormatRuns(
         run.flatMap((entry) => decodeFormatRuns(entry.formats, entry.recordCount)),
       ),
+      ...(run[0]?.deleteHorizon !== undefined && { deleteHorizon: run[0].deleteHorizon }),
     })
     entriesAfter -= run.length - 1
     segmentsWritten++

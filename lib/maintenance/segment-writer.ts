@@ -9,6 +9,7 @@ export interface SegmentContent {
   readonly minTimestamp: number
   readonly maxTimestamp: number
   readonly formats: string
+  readonly deleteHorizon?: number
 }
 
 /**
@@ -54,7 +55,8 @@ export async function installSegment(
     minTimestamp: content.minTimestamp,
     maxTimestamp: content.maxTimestamp,
     formats: content.formats,
-    createdAt: clock(),
+    createdAt: replaced.reduce((earliest, entry) => Math.min(earliest, entry.createdAt), clock()),
+    ...(content.deleteHorizon !== undefined && { deleteHorizon: content.deleteHorizon }),
   }
   await context.rewriter.replace(lease, topic.topicId, partition, replaced, entry)
   return entry

@@ -17,7 +17,13 @@ export interface SegmentEntry {
   readonly maxTimestamp: number
   /** Payload formats of the records, see lib/broker/payload-formats.ts. */
   readonly formats: string
+  /** When the oldest data of the entry was appended, by the broker's clock: a rewrite keeps the earliest of what it replaces. */
   readonly createdAt: number
+  /**
+   * When the tombstones the entry holds may be removed: `delete.retention.ms`
+   * after the compaction pass that first kept them. Absent while no pass has.
+   */
+  readonly deleteHorizon?: number
 }
 
 export interface SegmentItem extends SegmentEntry {

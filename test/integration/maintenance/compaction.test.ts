@@ -32,6 +32,9 @@ async function produceEach(topic: TopicItem, records: readonly ProduceRecord[]) 
   for (const record of records) await produceOk(broker, topic, [record])
 }
 
+/** A segment.ms so short that no entry is still in the active head by the time compaction runs. */
+const ROLLED = { 'segment.ms': '1' }
+
 const at = (offsets: readonly number[]) => (record: { offset: number }) =>
   offsets.includes(record.offset)
 
@@ -42,7 +45,7 @@ describe('a compacted topic', () => {
   beforeAll(async () => {
     topic = await broker.topics.create({
       name: 'compacted',
-      configs: { 'cleanup.policy': 'compact' },
+      configs: { 'cleanup.policy': 'compact', ...ROLLED },
     })
     await produceEach(topic, [
       keyed('a', 'a1'), // 0
@@ -103,7 +106,7 @@ describe('a compacted topic', () => {
     expect(appended?.offset).toBe(8)
   })
 
-  it('removes a tombstone once delete.retention.ms has passed since its timestamp', async () => {
+  it('removes a tombstone once delete.retention.ms has passed since compaction first kept it', async () => {
     const { maintenance } = maintenanceOn(storage, { aheadMs: 25 * HOUR })
     const report = await run(maintenance, ['compact'], [topic.name])
     const after = await readLog(broker, topic)
@@ -126,11 +129,61 @@ describe('a compacted topic', () => {
   })
 })
 
+describe('the active head', () => {
+  it('is never cleaned while younger than segment.ms', async () => {
+    const topic = await broker.topics.create({
+      name: 'active-head-time',
+      configs: { 'cleanup.policy': 'compact' },
+    })
+    await produceEach(topic, [keyed('a', 'a1'), keyed('a', 'a2'), keyed('a', 'a3')])
+    const now = maintenanceOn(storage)
+    expect((await run(now.maintenance, ['compact'], [topic.name])).partitions).toEqual([])
+    expect((await readLog(broker, topic)).map((r) => r.offset)).toEqual([0, 1, 2])
+
+    const rolled = maintenanceOn(storage, { aheadMs: 8 * 24 * HOUR })
+    await run(rolled.maintenance, ['compact'], [topic.name])
+    expect((await readLog(broker, topic)).map((r) => r.offset)).toEqual([2])
+  })
+
+  it('holds the newest segment.bytes of the log, which no newer record supersedes yet', async () => {
+    const topic = await broker.topics.create({
+      name: 'active-head-size',
+      // Smaller than any entry: only the newest one is still being written.
+      configs: { 'cleanup.policy': 'compact', 'segment.bytes': '14' },
+    })
+    await produceEach(topic, [keyed('a', 'a1'), keyed('a', 'a2'), keyed('a', 'a3')])
+    await run(maintenanceOn(storage).maintenance, ['compact'], [topic.name])
+    expect((await readLog(broker, topic)).map((r) => r.offset)).toEqual([1, 2])
+  })
+})
+
+describe('tombstones', () => {
+  it('stay for delete.retention.ms after the pass that first kept them, whatever their timestamp', async () => {
+    const topic = await broker.topics.create({
+      name: 'tombstone-horizon',
+      configs: { 'cleanup.policy': 'compact', ...ROLLED },
+    })
+    const longAgo = Date.now() - 30 * 24 * HOUR
+    await produceEach(topic, [keyed('a', 'a1', longAgo), keyed('a', null, longAgo)])
+    await produceEach(topic, [keyed('b', 'b1')])
+    await run(maintenanceOn(storage).maintenance, ['compact'], [topic.name])
+    expect((await readLog(broker, topic)).map((r) => r.offset)).toEqual([1, 2])
+
+    const early = maintenanceOn(storage, { aheadMs: 23 * HOUR })
+    await run(early.maintenance, ['compact'], [topic.name])
+    expect((await readLog(broker, topic)).map((r) => r.offset)).toEqual([1, 2])
+
+    const due = maintenanceOn(storage, { aheadMs: 25 * HOUR })
+    await run(due.maintenance, ['compact'], [topic.name])
+    expect((await readLog(broker, topic)).map((r) => r.offset)).toEqual([2])
+  })
+})
+
 describe('a compacted topic whose tail was removed', () => {
   it('moves readers past the removed offsets to the log end', async () => {
     const topic = await broker.topics.create({
       name: 'compacted-tail',
-      configs: { 'cleanup.policy': 'compact', 'delete.retention.ms': '0' },
+      configs: { 'cleanup.policy': 'compact', 'delete.retention.ms': '0', ...ROLLED },
     })
     await produceEach(topic, [keyed('a', 'a1'), keyed('b', 'b1'), keyed('b', null)])
     const { maintenance } = maintenanceOn(storage)
@@ -155,7 +208,7 @@ describe('when compaction is due', () => {
   it('waits until dirty bytes pass min.cleanable.dirty.ratio', async () => {
     const topic = await broker.topics.create({
       name: 'dirty-ratio',
-      configs: { 'cleanup.policy': 'compact' },
+      configs: { 'cleanup.policy': 'compact', ...ROLLED },
     })
     await produceEach(
       topic,
@@ -182,7 +235,11 @@ describe('when compaction is due', () => {
   it('leaves records younger than min.compaction.lag.ms alone', async () => {
     const topic = await broker.topics.create({
       name: 'compaction-lag',
-      configs: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(HOUR) },
+      configs: {
+        'cleanup.policy': 'compact',
+        'min.compaction.lag.ms': String(HOUR),
+        ...ROLLED,
+      },
     })
     await produceEach(topic, [keyed('a', 'old'), keyed('a', 'new')])
     const now = maintenanceOn(storage)
@@ -197,7 +254,11 @@ describe('when compaction is due', () => {
   it('keeps each record its timestamp with LogAppendTime, where batches carry the time', async () => {
     const topic = await broker.topics.create({
       name: 'compacted-append-time',
-      configs: { 'cleanup.policy': 'compact', 'message.timestamp.type': 'LogAppendTime' },
+      configs: {
+        'cleanup.policy': 'compact',
+        'message.timestamp.type': 'LogAppendTime',
+        ...ROLLED,
+      },
     })
     await produceEach(topic, [keyed('x', '1'), keyed('y', '1'), keyed('x', '2'), keyed('z', '1')])
     const before = await readLog(broker, topic)

@@ -7,6 +7,9 @@ const config: CompactionConfig = {
   maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
   minCleanableDirtyRatio: 0.5,
   deleteRetentionMs: 86_400_000,
+  segmentBytes: 1 << 30,
+  // Every entry is appended at T0, a minute before NOW: past this, none is still in the active head.
+  segmentMs: 1,
 }
 const NOW = T0 + 60_000
 const MiB = 1024 * 1024
@@ -49,14 +52,37 @@ describe('planCompaction', () => {
     expect(planCompaction(log, state, maxLag, NOW, MiB).due).toBe(true)
   })
 
-  it('is due when a kept tombstone has outlived delete.retention.ms, even with nothing dirty', () => {
-    const log = entries([100, 100])
-    expect(planCompaction(log, { cleanOffset: 4, finishedAt: {} }, config, NOW, MiB).due).toBe(
-      false,
+  it('is due when kept tombstones reach their delete horizon, even with nothing dirty', () => {
+    const state = { cleanOffset: 4, finishedAt: {} }
+    expect(planCompaction(entries([100, 100]), state, config, NOW, MiB).due).toBe(false)
+    const log = entries([100, 100]).map((entry, i) =>
+      i === 1 ? { ...entry, deleteHorizon: NOW } : entry,
     )
-    const state = { cleanOffset: 4, tombstonesDueAt: NOW, finishedAt: {} }
     expect(planCompaction(log, state, config, NOW, MiB).due).toBe(true)
     expect(planCompaction(log, state, config, NOW - 1, MiB).due).toBe(false)
+  })
+
+  it('never cleans the active head: the newest entries within segment.bytes and segment.ms', () => {
+    const log = entries([100, 100, 100, 100])
+    const open = { ...config, segmentMs: NOW - T0 + 1 }
+    // Only the newest entry fits in 150 bytes; the entry before it has left the head.
+    const bySize = planCompaction(log, { finishedAt: {} }, { ...open, segmentBytes: 150 }, NOW, MiB)
+    expect(bySize.cleanable.map((e) => e.baseOffset)).toEqual([0, 2, 4])
+    const bySizeTwo = planCompaction(
+      log,
+      { finishedAt: {} },
+      { ...open, segmentBytes: 200 },
+      NOW,
+      MiB,
+    )
+    expect(bySizeTwo.cleanable.map((e) => e.baseOffset)).toEqual([0, 2])
+    // The newest entry is in the head even when it alone is larger than a segment.
+    const tiny = planCompaction(log, { finishedAt: {} }, { ...open, segmentBytes: 14 }, NOW, MiB)
+    expect(tiny.cleanable.map((e) => e.baseOffset)).toEqual([0, 2, 4])
+    // Appended segment.ms ago (or max.compaction.lag.ms, if shorter), the whole log is closed.
+    expect(planCompaction(log, { finishedAt: {} }, config, NOW, MiB).cleanable).toHaveLength(4)
+    const lagged = { ...open, maxCompactionLagMs: NOW - T0 }
+    expect(planCompaction(log, { finishedAt: {} }, lagged, NOW, MiB).cleanable).toHaveLength(4)
   })
 
   it('reads at most maxDirtyBytes of dirty entries in one pass', () => {
