@@ -60,7 +60,8 @@ async function fillCompactedTopic(context: CellContext): Promise<void> {
   const { broker, client, pool, plan } = context
   await broker.topics.create({
     name: 'bench-compact',
-    configs: { 'cleanup.policy': 'compact' },
+    // Rolled at once, so no entry stays in the active head: the pass compacts everything written.
+    configs: { 'cleanup.policy': 'compact', 'segment.ms': '1' },
   })
   const requests = COMPACTION_REQUESTS[plan.mode]
   await runConcurrently(requests, plan.producers, (index) => {
