@@ -93,7 +93,9 @@ export function produceRoutes({ broker, clusterId, registry }: HttpDeps): Hono {
       })
     }
     const values: unknown[] = []
-    for await (const parsed of concatenatedJson(body)) values.push(...parsed)
+    // One by one: a body's records can outnumber the arguments a call takes.
+    for await (const parsed of concatenatedJson(body))
+      for (const value of parsed) values.push(value)
     if (values.length === 0) throw new BadRequestError('Request body holds no record.')
     const reports = await produceAll(values)
     const [only] = reports

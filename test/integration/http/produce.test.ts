@@ -225,6 +225,16 @@ describe('streaming produce', () => {
     expect(read.map((r) => r.key.data)).toEqual(['k0', 'k2'])
   })
 
+  it('takes more records in one body than a call takes arguments', async () => {
+    const topic = uniqueTopic()
+    await createTopic(h, topic)
+    const count = 150_000
+    const response = await h.send('POST', `${C}/topics/${topic}/records`, '{}'.repeat(count))
+    expect(response.status, response.text.slice(0, 300)).toBe(200)
+    expect(response.text.match(/"error_code":200/g)).toHaveLength(count)
+    expect((await allOffsets(h, topic))[0]).toMatchObject({ latest: count })
+  }, 120_000)
+
   it('streams a chunked body, records split across chunks', async () => {
     const topic = uniqueTopic()
     await createTopic(h, topic, 2)
