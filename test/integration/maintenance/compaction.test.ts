@@ -32,6 +32,16 @@ async function produceEach(topic: TopicItem, records: readonly ProduceRecord[]) 
   for (const record of records) await produceOk(broker, topic, [record])
 }
 
+/** One read of partition 0 from `offset`. */
+function readFrom(topic: TopicItem, offset: number, maxRecords: number) {
+  return broker.reader.read(topic, 0, {
+    start: { kind: 'offset', offset },
+    maxRecords,
+    maxBytes: 1 << 20,
+    timeoutMs: 0,
+  })
+}
+
 /** A segment.ms so short that no entry is still in the active head by the time compaction runs. */
 const ROLLED = { 'segment.ms': '1' }
 
@@ -74,13 +84,7 @@ describe('a compacted topic', () => {
   })
 
   it('reads a removed offset from the next surviving one', async () => {
-    const read = (offset: number) =>
-      broker.reader.read(topic, 0, {
-        start: { kind: 'offset', offset },
-        maxRecords: 1,
-        maxBytes: 1 << 20,
-        timeoutMs: 0,
-      })
+    const read = (offset: number) => readFrom(topic, offset, 1)
     expect((await read(0)).records.map((r) => r.offset)).toEqual([3])
     const six = await read(6)
     expect(six.records.map((r) => r.offset)).toEqual([7])
@@ -188,14 +192,7 @@ describe('a compacted topic whose tail was removed', () => {
     await produceEach(topic, [keyed('a', 'a1'), keyed('b', 'b1'), keyed('b', null)])
     const { maintenance } = maintenanceOn(storage)
     await run(maintenance, ['compact'], [topic.name])
-    const read = (offset: number) =>
-      broker.reader.read(topic, 0, {
-        start: { kind: 'offset', offset },
-        maxRecords: 10,
-        maxBytes: 1 << 20,
-        timeoutMs: 0,
-      })
-
+    const read = (offset: number) => readFrom(topic, offset, 10)
     const fromStart = await read(0)
     expect(fromStart.records.map((r) => r.offset)).toEqual([0])
     expect(fromStart).toMatchObject({ nextOffset: 3, logEndOffset: 3 })
