@@ -5,11 +5,13 @@ import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { createBroker } from '../../../lib/broker/broker.ts'
 import { createApp } from '../../../lib/http/app.ts'
 import { parseApiKey } from '../../../lib/http/auth/api-key.ts'
-import { ApiKeyTable } from '../../../lib/http/auth/api-key-table.ts'
+import { ApiKeyIdTakenError, ApiKeyTable } from '../../../lib/http/auth/api-key-table.ts'
 import { runApiKeysCommand } from '../../../lib/http/auth/api-keys-command.ts'
 import { apiKeyAuthentication, iamAuthentication } from '../../../lib/http/auth/authenticate.ts'
 import { localFunctionEnvironment } from '../../../lib/infra/local-lambda.ts'
 import { createSchemaRegistry } from '../../../lib/registry/registry.ts'
+import { testClients } from '../../support/clients.ts'
+import { loseResponse } from '../../support/faults.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 
 let storage: TestStorage
@@ -172,5 +174,32 @@ describe('authentication on every route', () => {
         expect(((await response.json()) as { error_code: number }).error_code).toBe(40101)
       }
     }
+  })
+})
+
+describe('API key writes whose answer was lost, retried by the SDK', () => {
+  it('issue and revoke the key once, and say they did', async () => {
+    const clients = testClients()
+    const lossy = new ApiKeyTable(
+      DynamoDBDocumentClient.from(clients.dynamodb),
+      storage.names.tables.apiKeys,
+    )
+    const item = { keyId: 'lost-answers', secretHash: 'ab'.repeat(32), name: 'lost', createdAt: 1 }
+    const lostPut = loseResponse(clients.dynamodb, 'PutItemCommand', { times: 1 })
+    await lossy.create(item)
+    lostPut.remove()
+    expect(lostPut.hits).toBe(1)
+    expect(await table.get(item.keyId)).toEqual(item)
+    // A different key under the taken id is still refused.
+    await expect(lossy.create({ ...item, name: 'other' })).rejects.toBeInstanceOf(
+      ApiKeyIdTakenError,
+    )
+
+    const lostDelete = loseResponse(clients.dynamodb, 'DeleteItemCommand', { times: 1 })
+    expect(await lossy.delete(item.keyId)).toBe(true)
+    lostDelete.remove()
+    expect(lostDelete.hits).toBe(1)
+    expect(await table.get(item.keyId)).toBeUndefined()
+    expect(await lossy.delete(item.keyId)).toBe(false)
   })
 })

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import { loseResponse } from '../../support/faults.ts'
 import {
   base64,
   C,
@@ -306,5 +307,18 @@ describe('subscriptions', () => {
     expect((await h.get(`${consumer.path}/subscription`)).body).toEqual({ topics: [] })
     expect(await consumer.assignment()).toEqual([])
     expect((await h.get(`${C}/consumer-groups/${group}`)).body.state).toBe('EMPTY')
+  })
+})
+
+describe('an instance create whose answer was lost, retried by the SDK', () => {
+  it('creates the instance once and answers with it', async () => {
+    const group = uniqueGroup()
+    const lost = loseResponse(h.storage.clients.dynamodb, 'PutItemCommand', { times: 1 })
+    const created = await h.send('POST', `/consumers/${group}`, { name: 'once' })
+    lost.remove()
+    expect(lost.hits).toBe(1)
+    expect(created.status, created.text).toBe(200)
+    expect(created.body.instance_id).toBe('once')
+    expectError(await h.send('POST', `/consumers/${group}`, { name: 'once' }), 409, 40902)
   })
 })
