@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import { Maintenance } from '../../../lib/maintenance/maintenance.ts'
 import { loseResponse } from '../../support/faults.ts'
 import {
   base64,
@@ -320,5 +321,36 @@ describe('an instance create whose answer was lost, retried by the SDK', () => {
     expect(created.status, created.text).toBe(200)
     expect(created.body.instance_id).toBe('once')
     expectError(await h.send('POST', `/consumers/${group}`, { name: 'once' }), 409, 40902)
+  })
+})
+
+describe('a consumer of a compacted topic whose tail was removed', () => {
+  it('moves past the removed offsets and commits the log end', async () => {
+    const topic = uniqueTopic()
+    await createTopic(h, topic, 1, {
+      'cleanup.policy': 'compact',
+      'delete.retention.ms': '0',
+      'segment.ms': '1',
+    })
+    const string = (data: string) => ({ type: 'STRING', data })
+    for (const record of [
+      { key: string('a'), value: string('a1') },
+      { key: string('b'), value: string('b1') },
+      { key: string('b') },
+    ]) {
+      const produced = await h.send('POST', `${C}/topics/${topic}/records`, record)
+      expect(produced.status, produced.text).toBe(200)
+    }
+    const maintenance = new Maintenance(h.storage.clients, h.storage.names, { log: () => {} })
+    await maintenance.run({ topics: [topic], tasks: ['compact'], budgetMs: 60_000 })
+
+    const consumer = await subscribed(
+      { format: 'binary', 'auto.offset.reset': 'earliest', 'auto.commit.enable': false },
+      topic,
+    )
+    expect((await consumer.poll()).map((r) => r.offset)).toEqual([0])
+    expect(await consumer.poll()).toEqual([])
+    expect((await consumer.commit()).status).toBe(200)
+    expect(await consumer.committed()).toEqual([{ topic, partition: 0, offset: 3, metadata: '' }])
   })
 })
