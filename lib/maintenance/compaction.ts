@@ -31,7 +31,7 @@ export interface CompactionConfig {
   readonly maxCompactionLagMs: number
   readonly minCleanableDirtyRatio: number
   readonly deleteRetentionMs: number
-  /** The size segments are filled to (segment.bytes, capped by maintenance's target): the active head holds at most this. */
+  /** The size segments are filled to (segment.bytes, or maintenance's smaller target): the active head's bound. */
   readonly segmentBytes: number
   /** segment.ms: an entry appended this long ago has left the active head. */
   readonly segmentMs: number

@@ -47,7 +47,9 @@ export function mergeLimits(topic: TopicItem, options: MaintenanceOptions): Merg
 
 /**
  * Runs of consecutive entries worth merging, each into one segment within the
- * limits (bytes, entries, time span, and format runs its index item can hold). An entry already at the target size is left alone, and so is one
+ * limits (bytes, entries, time span, format runs its index item can hold),
+ * and holding tombstones of one delete horizon at most. An entry already at
+ * the target size is left alone, and so is one
  * larger than everything that would follow it in its run: a segment is
  * rewritten only once at least as many bytes join it, so each byte is
  * rewritten a logarithmic number of times rather than at every merge.
@@ -90,7 +92,6 @@ export function planMerges(
       run.length >= limits.maxEntries ||
       span > limits.spanMs ||
       formatsLength + formats > limits.maxFormatRunsLength ||
-      // Tombstones keep the horizon compaction gave them: one per segment.
       entry.deleteHorizon !== run[0]?.deleteHorizon
     if (run.length > 0 && full) close()
     run.push(entry)

@@ -61,4 +61,17 @@ describe('planMerges', () => {
       [6, 8, 10],
     ])
   })
+
+  it('never folds tombstones of one delete horizon into a segment with another', () => {
+    const horizons = [undefined, undefined, 5, 5, 7, undefined, undefined]
+    const log = entries(Array(7).fill(10)).map((entry, i) => {
+      const deleteHorizon = horizons[i]
+      return deleteHorizon === undefined ? entry : { ...entry, deleteHorizon }
+    })
+    expect(bases(planMerges(log, limits))).toEqual([
+      [0, 2],
+      [4, 6],
+      [10, 12],
+    ])
+  })
 })
