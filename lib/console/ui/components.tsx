@@ -1,0 +1,135 @@
+import type { ComponentChildren, JSX } from 'preact'
+import { ApiError, api } from './api.ts'
+import { useLoad } from './hooks.ts'
+import { useCluster } from './cluster.ts'
+import type { List, Topic } from './types.ts'
+
+/** An error as the API worded it, with its Confluent code; never a blank page. */
+export function ErrorBox({ error }: { readonly error: unknown }) {
+  if (error === undefined || error === null) return null
+  const code = error instanceof ApiError ? error.errorCode : undefined
+  const message = error instanceof Error ? error.message : String(error)
+  return (
+    <div class="error" role="alert">
+      {message}
+      {code !== undefined && <span class="code"> [{code}]</span>}
+    </div>
+  )
+}
+
+export function Loading({ what }: { readonly what: string }) {
+  return <p class="muted">Loading {what}…</p>
+}
+
+export function Page({
+  title,
+  actions,
+  children,
+}: {
+  readonly title: ComponentChildren
+  readonly actions?: ComponentChildren
+  readonly children: ComponentChildren
+}) {
+  return (
+    <section>
+      <div class="page-head">
+        <h1>{title}</h1>
+        {actions && <div class="actions">{actions}</div>}
+      </div>
+      {children}
+    </section>
+  )
+}
+
+export function Panel({ title, children }: { readonly title: string; readonly children: ComponentChildren }) {
+  return (
+    <div class="panel">
+      <h2>{title}</h2>
+      {children}
+    </div>
+  )
+}
+
+export interface Column<T> {
+  readonly label: string
+  readonly cell: (row: T) => ComponentChildren
+  readonly numeric?: boolean
+}
+
+/** A table that turns into labelled cards at phone width (see console.css). */
+export function Table<T>({
+  columns,
+  rows,
+  rowKey,
+  empty,
+}: {
+  readonly columns: readonly Column<T>[]
+  readonly rows: readonly T[]
+  readonly rowKey: (row: T) => string
+  readonly empty: string
+}) {
+  if (rows.length === 0) return <p class="muted">{empty}</p>
+  return (
+    <table>
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th key={column.label} class={column.numeric ? 'num' : undefined}>
+              {column.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={rowKey(row)}>
+            {columns.map((column) => (
+              <td key={column.label} data-label={column.label} class={column.numeric ? 'num' : undefined}>
+                {column.cell(row)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
+export function Field({ label, children }: { readonly label: string; readonly children: ComponentChildren }) {
+  return (
+    <label class="field">
+      <span>{label}</span>
+      {children}
+    </label>
+  )
+}
+
+/** The value of an input, select or textarea event. */
+export function valueOf(event: JSX.TargetedEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) {
+  return event.currentTarget.value
+}
+
+/** The topics of the cluster, as a select; `onChange` gets a name. */
+export function TopicSelect({
+  value,
+  onChange,
+}: {
+  readonly value: string
+  readonly onChange: (topic: string) => void
+}) {
+  const { path } = useCluster()
+  const topics = useLoad((signal) => api<List<Topic>>('GET', path('/topics'), { signal }), [path])
+  return (
+    <Field label="Topic">
+      <select value={value} onChange={(event) => onChange(valueOf(event))}>
+        <option value="">{topics.loading ? 'Loading…' : 'Choose a topic'}</option>
+        {topics.data?.data.map((topic) => (
+          <option key={topic.topic_name} value={topic.topic_name}>
+            {topic.topic_name}
+          </option>
+        ))}
+      </select>
+      <ErrorBox error={topics.error} />
+    </Field>
+  )
+}
