@@ -39,7 +39,10 @@ export function consoleRoutes(bundle: ConsoleBundle = CONSOLE_BUNDLE): Hono {
       `console-${bundle.version}.js`,
       { contentType: 'text/javascript; charset=utf-8', body: bundle.script },
     ],
-    [`console-${bundle.version}.css`, { contentType: 'text/css; charset=utf-8', body: bundle.style }],
+    [
+      `console-${bundle.version}.css`,
+      { contentType: 'text/css; charset=utf-8', body: bundle.style },
+    ],
   ])
   const html = page(bundle)
   const app = new Hono()

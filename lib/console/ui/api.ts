@@ -56,7 +56,11 @@ export interface RequestOptions {
 }
 
 /** Sends one request; resolves with the parsed JSON answer, rejects with an ApiError. */
-export async function api<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+export async function api<T>(
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' }
   const key = apiKey.get()
   if (key) headers.authorization = `Bearer ${key}`

@@ -3,7 +3,7 @@ import { Link, Redirect, Route, Router, Switch, useLocation } from 'wouter-preac
 import { useHashLocation } from 'wouter-preact/use-hash-location'
 import { ApiError, api, apiKey, onSignInRequired } from './api.ts'
 import { type Cluster, ClusterContext, clusterOf } from './cluster.ts'
-import { ErrorBox, Field, valueOf } from './components.tsx'
+import { ErrorBox, Field, inputValue } from './components.tsx'
 import { GroupPage } from './pages/group.tsx'
 import { GroupsPage } from './pages/groups.tsx'
 import { MessagesPage } from './pages/messages.tsx'
@@ -25,9 +25,16 @@ const SECTIONS = [
 ] as const
 
 /** A route parameter as it was before the link escaped it. */
-const param = (text: string | undefined) => (text === undefined ? undefined : decodeURIComponent(text))
+const param = (text: string | undefined) =>
+  text === undefined ? undefined : decodeURIComponent(text)
 
-function Nav({ clusterId, onSignOut }: { readonly clusterId: string; readonly onSignOut?: () => void }) {
+function Nav({
+  clusterId,
+  onSignOut,
+}: {
+  readonly clusterId: string
+  readonly onSignOut?: () => void
+}) {
   const [location] = useLocation()
   return (
     <header class="top">
@@ -53,7 +60,13 @@ function Nav({ clusterId, onSignOut }: { readonly clusterId: string; readonly on
   )
 }
 
-function SignIn({ refusal, onSignIn }: { readonly refusal: ApiError; readonly onSignIn: (key: string) => void }) {
+function SignIn({
+  refusal,
+  onSignIn,
+}: {
+  readonly refusal: ApiError
+  readonly onSignIn: (key: string) => void
+}) {
   const [key, setKey] = useState('')
   return (
     <main class="signin">
@@ -68,7 +81,13 @@ function SignIn({ refusal, onSignIn }: { readonly refusal: ApiError; readonly on
         <p class="muted">This API needs an API key (sluice_…). It is kept in this tab only.</p>
         <ErrorBox error={refusal} />
         <Field label="API key">
-          <input type="password" autocomplete="off" value={key} onInput={(event) => setKey(valueOf(event))} required />
+          <input
+            type="password"
+            autocomplete="off"
+            value={key}
+            onInput={(event) => setKey(inputValue(event))}
+            required
+          />
         </Field>
         <button type="submit">Sign in</button>
       </form>
@@ -135,13 +154,21 @@ export function App() {
           <Switch>
             <Route path="/topics">{() => <TopicsPage />}</Route>
             <Route path="/topics/:topic">{(p) => <TopicPage topic={param(p.topic) ?? ''} />}</Route>
-            <Route path="/messages/:topic?">{(p) => <MessagesPage topic={param(p.topic) ?? ''} />}</Route>
-            <Route path="/produce/:topic?">{(p) => <ProducePage topic={param(p.topic) ?? ''} />}</Route>
+            <Route path="/messages/:topic?">
+              {(p) => <MessagesPage topic={param(p.topic) ?? ''} />}
+            </Route>
+            <Route path="/produce/:topic?">
+              {(p) => <ProducePage topic={param(p.topic) ?? ''} />}
+            </Route>
             <Route path="/groups">{() => <GroupsPage />}</Route>
             <Route path="/groups/:group">{(p) => <GroupPage group={param(p.group) ?? ''} />}</Route>
             <Route path="/schemas">{() => <SchemasPage />}</Route>
-            <Route path="/schemas/:subject">{(p) => <SubjectPage subject={param(p.subject) ?? ''} />}</Route>
-            <Route path="/storage/:topic?">{(p) => <StoragePage topic={param(p.topic) ?? ''} />}</Route>
+            <Route path="/schemas/:subject">
+              {(p) => <SubjectPage subject={param(p.subject) ?? ''} />}
+            </Route>
+            <Route path="/storage/:topic?">
+              {(p) => <StoragePage topic={param(p.topic) ?? ''} />}
+            </Route>
             <Route>
               <Redirect to="/topics" replace />
             </Route>

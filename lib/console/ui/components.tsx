@@ -1,7 +1,7 @@
 import type { ComponentChildren, JSX } from 'preact'
 import { ApiError, api } from './api.ts'
-import { useLoad } from './hooks.ts'
 import { useCluster } from './cluster.ts'
+import { useLoad } from './hooks.ts'
 import type { List, Topic } from './types.ts'
 
 /** An error as the API worded it, with its Confluent code; never a blank page. */
@@ -41,7 +41,13 @@ export function Page({
   )
 }
 
-export function Panel({ title, children }: { readonly title: string; readonly children: ComponentChildren }) {
+export function Panel({
+  title,
+  children,
+}: {
+  readonly title: string
+  readonly children: ComponentChildren
+}) {
   return (
     <div class="panel">
       <h2>{title}</h2>
@@ -84,7 +90,11 @@ export function Table<T>({
         {rows.map((row) => (
           <tr key={rowKey(row)}>
             {columns.map((column) => (
-              <td key={column.label} data-label={column.label} class={column.numeric ? 'num' : undefined}>
+              <td
+                key={column.label}
+                data-label={column.label}
+                class={column.numeric ? 'num' : undefined}
+              >
                 {column.cell(row)}
               </td>
             ))}
@@ -95,8 +105,15 @@ export function Table<T>({
   )
 }
 
-export function Field({ label, children }: { readonly label: string; readonly children: ComponentChildren }) {
+export function Field({
+  label,
+  children,
+}: {
+  readonly label: string
+  readonly children: ComponentChildren
+}) {
   return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control comes as children, and the label wraps it
     <label class="field">
       <span>{label}</span>
       {children}
@@ -105,7 +122,9 @@ export function Field({ label, children }: { readonly label: string; readonly ch
 }
 
 /** The value of an input, select or textarea event. */
-export function valueOf(event: JSX.TargetedEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) {
+export function inputValue(
+  event: JSX.TargetedEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>,
+) {
   return event.currentTarget.value
 }
 
@@ -121,7 +140,7 @@ export function TopicSelect({
   const topics = useLoad((signal) => api<List<Topic>>('GET', path('/topics'), { signal }), [path])
   return (
     <Field label="Topic">
-      <select value={value} onChange={(event) => onChange(valueOf(event))}>
+      <select value={value} onChange={(event) => onChange(inputValue(event))}>
         <option value="">{topics.loading ? 'Loading…' : 'Choose a topic'}</option>
         {topics.data?.data.map((topic) => (
           <option key={topic.topic_name} value={topic.topic_name}>

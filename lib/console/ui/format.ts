@@ -1,5 +1,7 @@
 /** How the console writes numbers, sizes, times and payloads: pure functions. */
 
+import type { Payload } from './types.ts'
+
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
 
 export function formatBytes(bytes: number): string {
@@ -28,7 +30,7 @@ export function formatTime(time: number | string): string {
 }
 
 /** A payload as text: JSON and Avro (in its JSON encoding) pretty-printed, strings as they are. */
-export function payloadText(payload: { readonly type: string; readonly data: unknown } | null): string {
+export function payloadText(payload: Payload | null): string {
   if (payload === null) return 'null'
   if (payload.type === 'BINARY') return String(payload.data)
   if (payload.type !== 'STRING') return JSON.stringify(payload.data, null, 2)

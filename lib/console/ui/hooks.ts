@@ -8,12 +8,15 @@ export interface Loaded<T> {
 }
 
 /** Loads with `load` whenever `deps` change; a stale answer never overwrites a newer one. */
-export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+export function useLoad<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+  deps: readonly unknown[],
+): Loaded<T> {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({
     loading: true,
   })
   const [generation, setGeneration] = useState(0)
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the load depends on
+  // Reloads when the caller's deps change, not when its (new every render) load function does.
   useEffect(() => {
     const controller = new AbortController()
     setState((previous) => ({ ...previous, loading: true }))
@@ -28,10 +31,14 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: read
 }
 
 /** Runs `tick` every `ms` while the component is shown (and once at once), never overlapping itself. */
-export function useInterval(tick: () => Promise<void> | void, ms: number, deps: readonly unknown[]) {
+export function useInterval(
+  tick: () => Promise<void> | void,
+  ms: number,
+  deps: readonly unknown[],
+) {
   const latest = useRef(tick)
   latest.current = tick
-  // biome-ignore lint/correctness/useExhaustiveDependencies: restarts only when the caller says so
+  // Restarts only when the caller's deps change; the latest tick is always the one run.
   useEffect(() => {
     let stopped = false
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -53,7 +60,7 @@ export function useInterval(tick: () => Promise<void> | void, ms: number, deps: 
 /** An action's state: running, its error if it failed; `run` reports success to the caller. */
 export function useAction() {
   const [state, setState] = useState<{ running: boolean; error?: unknown }>({ running: false })
-  const run = useCallback(async <T,>(action: () => Promise<T>): Promise<T | undefined> => {
+  const run = useCallback(async <T>(action: () => Promise<T>): Promise<T | undefined> => {
     setState({ running: true })
     try {
       const result = await action()

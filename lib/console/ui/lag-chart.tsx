@@ -10,7 +10,16 @@ export interface LagSample {
 const WIDTH = 600
 const HEIGHT = 180
 const PAD = { left: 44, right: 8, top: 8, bottom: 20 }
-const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563', '#ca8a04']
+const COLORS = [
+  '#2563eb',
+  '#dc2626',
+  '#16a34a',
+  '#9333ea',
+  '#ea580c',
+  '#0891b2',
+  '#4b5563',
+  '#ca8a04',
+]
 /** More partitions than this are summed into the total line only: the chart must stay readable. */
 const MAX_LINES = COLORS.length
 
@@ -18,13 +27,22 @@ export function LagChart({ samples }: { readonly samples: readonly LagSample[] }
   const first = samples[0]
   const last = samples.at(-1)
   if (!first || !last || samples.length < 2) {
-    return <p class="muted">Sampling lag every 5 s while this page is open; the chart starts after two samples.</p>
+    return (
+      <p class="muted">
+        Sampling lag every 5 s while this page is open; the chart starts after two samples.
+      </p>
+    )
   }
   const series = [...new Set(samples.flatMap((s) => Object.keys(s.lags)))].sort()
   const lines =
     series.length <= MAX_LINES
       ? series.map((name) => ({ name, value: (s: LagSample) => s.lags[name] ?? 0 }))
-      : [{ name: 'total', value: (s: LagSample) => Object.values(s.lags).reduce((a, b) => a + b, 0) }]
+      : [
+          {
+            name: 'total',
+            value: (s: LagSample) => Object.values(s.lags).reduce((a, b) => a + b, 0),
+          },
+        ]
   const top = Math.max(1, ...samples.flatMap((s) => lines.map((line) => line.value(s))))
   const span = Math.max(1, last.at - first.at)
   const x = (at: number) => PAD.left + ((at - first.at) / span) * (WIDTH - PAD.left - PAD.right)
@@ -49,7 +67,9 @@ export function LagChart({ samples }: { readonly samples: readonly LagSample[] }
             fill="none"
             stroke={COLORS[i % COLORS.length]}
             stroke-width="2"
-            points={samples.map((s) => `${x(s.at).toFixed(1)},${y(line.value(s)).toFixed(1)}`).join(' ')}
+            points={samples
+              .map((s) => `${x(s.at).toFixed(1)},${y(line.value(s)).toFixed(1)}`)
+              .join(' ')}
           />
         ))}
       </svg>

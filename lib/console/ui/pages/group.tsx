@@ -2,7 +2,16 @@ import { useEffect, useState } from 'preact/hooks'
 import { useLocation } from 'wouter-preact'
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
-import { ErrorBox, Field, Loading, Page, Panel, Table, TopicSelect, valueOf } from '../components.tsx'
+import {
+  ErrorBox,
+  Field,
+  inputValue,
+  Loading,
+  Page,
+  Panel,
+  Table,
+  TopicSelect,
+} from '../components.tsx'
 import { formatCount } from '../format.ts'
 import { useAction, useInterval, useLoad } from '../hooks.ts'
 import { LagChart, type LagSample } from '../lag-chart.tsx'
@@ -22,15 +31,22 @@ interface Member extends Consumer {
 const partitionName = (topic: string, partition: number) => `${topic}/${partition}`
 
 function Members({ base }: { readonly base: string }) {
-  const members = useLoad(async (signal) => {
-    const consumers = await api<List<Consumer>>('GET', `${base}/consumers`, { signal })
-    return Promise.all(
-      consumers.data.map(async (consumer): Promise<Member> => {
-        const held = await api<List<Assignment>>('GET', `${base}/consumers/${seg(consumer.consumer_id)}/assignments`, { signal })
-        return { ...consumer, assignments: held.data }
-      }),
-    )
-  }, [base])
+  const members = useLoad(
+    async (signal) => {
+      const consumers = await api<List<Consumer>>('GET', `${base}/consumers`, { signal })
+      return Promise.all(
+        consumers.data.map(async (consumer): Promise<Member> => {
+          const held = await api<List<Assignment>>(
+            'GET',
+            `${base}/consumers/${seg(consumer.consumer_id)}/assignments`,
+            { signal },
+          )
+          return { ...consumer, assignments: held.data }
+        }),
+      )
+    },
+    [base],
+  )
   return (
     <Panel title="Members">
       <ErrorBox error={members.error} />
@@ -44,7 +60,9 @@ function Members({ base }: { readonly base: string }) {
             { label: 'Client', cell: (m) => m.client_id },
             {
               label: 'Assignments',
-              cell: (m) => m.assignments.map((a) => partitionName(a.topic_name, a.partition_id)).join(', ') || 'none',
+              cell: (m) =>
+                m.assignments.map((a) => partitionName(a.topic_name, a.partition_id)).join(', ') ||
+                'none',
             },
           ]}
         />
@@ -55,7 +73,15 @@ function Members({ base }: { readonly base: string }) {
   )
 }
 
-function ResetOffsets({ base, lags, onReset }: { readonly base: string; readonly lags: readonly Lag[]; readonly onReset: () => void }) {
+function ResetOffsets({
+  base,
+  lags,
+  onReset,
+}: {
+  readonly base: string
+  readonly lags: readonly Lag[]
+  readonly onReset: () => void
+}) {
   const [to, setTo] = useState<ResetTo>('earliest')
   const [at, setAt] = useState('')
   const [scope, setScope] = useState<Scope>('committed')
@@ -72,22 +98,31 @@ function ResetOffsets({ base, lags, onReset }: { readonly base: string; readonly
     ...(to === 'offset' && { offset: Number(at) }),
     ...(to === 'timestamp' && { timestamp: at }),
     ...(scope === 'topic' && { topics: [topic] }),
-    ...(scope === 'partition' && { partitions: [{ topic_name: topic, partition_id: Number(partition) }] }),
+    ...(scope === 'partition' && {
+      partitions: [{ topic_name: topic, partition_id: Number(partition) }],
+    }),
   })
   const submit = async (validateOnly: boolean) => {
-    const result = await action.run(() => api<ResetResult>('POST', `${base}/offsets:reset`, { body: body(validateOnly) }))
+    const result = await action.run(() =>
+      api<ResetResult>('POST', `${base}/offsets:reset`, { body: body(validateOnly) }),
+    )
     if (!result) return
     setPlan({ result, executed: !validateOnly })
     if (!validateOnly) onReset()
   }
-  const current = new Map(lags.map((lag) => [partitionName(lag.topic_name, lag.partition_id), lag.current_offset]))
+  const current = new Map(
+    lags.map((lag) => [partitionName(lag.topic_name, lag.partition_id), lag.current_offset]),
+  )
 
   return (
     <Panel title="Reset offsets">
-      <p class="muted small">Only while the group has no members. Dry run shows the offsets a reset would commit and commits nothing.</p>
+      <p class="muted small">
+        Only while the group has no members. Dry run shows the offsets a reset would commit and
+        commits nothing.
+      </p>
       <form class="grid" onSubmit={(event) => event.preventDefault()}>
         <Field label="To">
-          <select value={to} onChange={(e) => setTo(valueOf(e) as ResetTo)}>
+          <select value={to} onChange={(e) => setTo(inputValue(e) as ResetTo)}>
             <option value="earliest">Earliest</option>
             <option value="latest">Latest</option>
             <option value="offset">Offset</option>
@@ -96,11 +131,16 @@ function ResetOffsets({ base, lags, onReset }: { readonly base: string; readonly
         </Field>
         {(to === 'offset' || to === 'timestamp') && (
           <Field label={to === 'offset' ? 'Offset' : 'Time (RFC 3339)'}>
-            <input name="reset_at" value={at} onInput={(e) => setAt(valueOf(e))} placeholder={to === 'timestamp' ? '2024-05-01T00:00:00Z' : ''} />
+            <input
+              name="reset_at"
+              value={at}
+              onInput={(e) => setAt(inputValue(e))}
+              placeholder={to === 'timestamp' ? '2024-05-01T00:00:00Z' : ''}
+            />
           </Field>
         )}
         <Field label="Partitions">
-          <select value={scope} onChange={(e) => setScope(valueOf(e) as Scope)}>
+          <select value={scope} onChange={(e) => setScope(inputValue(e) as Scope)}>
             <option value="committed">All with committed offsets</option>
             <option value="topic">One topic</option>
             <option value="partition">One partition</option>
@@ -109,14 +149,24 @@ function ResetOffsets({ base, lags, onReset }: { readonly base: string; readonly
         {scope !== 'committed' && <TopicSelect value={topic} onChange={setTopic} />}
         {scope === 'partition' && (
           <Field label="Partition">
-            <input name="reset_partition" inputMode="numeric" value={partition} onInput={(e) => setPartition(valueOf(e))} />
+            <input
+              name="reset_partition"
+              inputMode="numeric"
+              value={partition}
+              onInput={(e) => setPartition(inputValue(e))}
+            />
           </Field>
         )}
         <div class="buttons">
           <button type="button" disabled={action.running} onClick={() => submit(true)}>
             Dry run
           </button>
-          <button type="button" class="danger" disabled={action.running || !plan || plan.executed} onClick={() => submit(false)}>
+          <button
+            type="button"
+            class="danger"
+            disabled={action.running || !plan || plan.executed}
+            onClick={() => submit(false)}
+          >
             Reset
           </button>
         </div>
@@ -124,7 +174,9 @@ function ResetOffsets({ base, lags, onReset }: { readonly base: string; readonly
       <ErrorBox error={action.error} />
       {plan && (
         <>
-          <p class="notice">{plan.executed ? 'Offsets reset:' : 'Dry run: nothing committed. A reset would commit:'}</p>
+          <p class="notice">
+            {plan.executed ? 'Offsets reset:' : 'Dry run: nothing committed. A reset would commit:'}
+          </p>
           <Table
             rows={plan.result.data}
             rowKey={(o) => partitionName(o.topic_name, o.partition_id)}
@@ -139,7 +191,11 @@ function ResetOffsets({ base, lags, onReset }: { readonly base: string; readonly
                   return was === undefined ? 'none' : formatCount(was)
                 },
               },
-              { label: plan.executed ? 'Now' : 'Would be', numeric: true, cell: (o) => formatCount(o.offset) },
+              {
+                label: plan.executed ? 'Now' : 'Would be',
+                numeric: true,
+                cell: (o) => formatCount(o.offset),
+              },
             ]}
           />
         </>
@@ -165,7 +221,9 @@ export function GroupPage({ group }: { readonly group: string }) {
       setLagError(undefined)
       const point: LagSample = {
         at: Date.now(),
-        lags: Object.fromEntries(latest.map((lag) => [partitionName(lag.topic_name, lag.partition_id), lag.lag])),
+        lags: Object.fromEntries(
+          latest.map((lag) => [partitionName(lag.topic_name, lag.partition_id), lag.lag]),
+        ),
       }
       setSamples((kept) => [...kept, point].slice(-MAX_SAMPLES))
     } catch (error) {
@@ -193,7 +251,8 @@ export function GroupPage({ group }: { readonly group: string }) {
       <ErrorBox error={described.error ?? remove.error} />
       {described.data && (
         <p>
-          State <strong>{described.data.state}</strong> · assignor {described.data.partition_assignor} · total lag{' '}
+          State <strong>{described.data.state}</strong> · assignor{' '}
+          {described.data.partition_assignor} · total lag{' '}
           <strong>{lags ? formatCount(lags.reduce((sum, lag) => sum + lag.lag, 0)) : '…'}</strong>
         </p>
       )}
@@ -211,7 +270,10 @@ export function GroupPage({ group }: { readonly group: string }) {
               { label: 'Committed', numeric: true, cell: (l) => formatCount(l.current_offset) },
               { label: 'Log end', numeric: true, cell: (l) => formatCount(l.log_end_offset) },
               { label: 'Lag', numeric: true, cell: (l) => formatCount(l.lag) },
-              { label: 'Consumer', cell: (l) => (l.consumer_id ? <code>{l.consumer_id}</code> : 'none') },
+              {
+                label: 'Consumer',
+                cell: (l) => (l.consumer_id ? <code>{l.consumer_id}</code> : 'none'),
+              },
             ]}
           />
         )}

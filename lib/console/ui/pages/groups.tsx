@@ -12,19 +12,22 @@ interface GroupRow extends ConsumerGroup {
 
 export function GroupsPage() {
   const { path } = useCluster()
-  const groups = useLoad(async (signal) => {
-    const list = await api<List<ConsumerGroup>>('GET', path('/consumer-groups'), { signal })
-    return Promise.all(
-      list.data.map(async (group): Promise<GroupRow> => {
-        const base = path(`/consumer-groups/${seg(group.consumer_group_id)}`)
-        const [consumers, summary] = await Promise.all([
-          api<List<unknown>>('GET', `${base}/consumers`, { signal }),
-          api<LagSummary>('GET', `${base}/lag-summary`, { signal }),
-        ])
-        return { ...group, members: consumers.data.length, totalLag: summary.total_lag }
-      }),
-    )
-  }, [path])
+  const groups = useLoad(
+    async (signal) => {
+      const list = await api<List<ConsumerGroup>>('GET', path('/consumer-groups'), { signal })
+      return Promise.all(
+        list.data.map(async (group): Promise<GroupRow> => {
+          const base = path(`/consumer-groups/${seg(group.consumer_group_id)}`)
+          const [consumers, summary] = await Promise.all([
+            api<List<unknown>>('GET', `${base}/consumers`, { signal }),
+            api<LagSummary>('GET', `${base}/lag-summary`, { signal }),
+          ])
+          return { ...group, members: consumers.data.length, totalLag: summary.total_lag }
+        }),
+      )
+    },
+    [path],
+  )
   return (
     <Page title="Consumer groups">
       <ErrorBox error={groups.error} />
@@ -36,7 +39,9 @@ export function GroupsPage() {
           columns={[
             {
               label: 'Group',
-              cell: (g) => <a href={`#/groups/${seg(g.consumer_group_id)}`}>{g.consumer_group_id}</a>,
+              cell: (g) => (
+                <a href={`#/groups/${seg(g.consumer_group_id)}`}>{g.consumer_group_id}</a>
+              ),
             },
             { label: 'State', cell: (g) => g.state },
             { label: 'Members', numeric: true, cell: (g) => g.members },

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
-import { ErrorBox, Field, Page, Panel, TopicSelect, valueOf } from '../components.tsx'
+import { ErrorBox, Field, inputValue, Page, Panel, TopicSelect } from '../components.tsx'
 import { formatTime, headerText, payloadText } from '../format.ts'
 import { useAction, useLoad } from '../hooks.ts'
 import { matchesFilter, NO_FILTER, type RecordFilter } from '../record-filter.ts'
@@ -18,7 +18,9 @@ function parseTime(text: string): number {
   const trimmed = text.trim()
   const time = /^\d+$/.test(trimmed) ? Number(trimmed) : Date.parse(trimmed)
   if (!Number.isFinite(time)) {
-    throw new Error(`'${text}' is not a time: give ISO 8601 (2024-05-01T00:00:00Z) or epoch milliseconds.`)
+    throw new Error(
+      `'${text}' is not a time: give ISO 8601 (2024-05-01T00:00:00Z) or epoch milliseconds.`,
+    )
   }
   return time
 }
@@ -36,9 +38,17 @@ function startQuery(seek: Seek, at: string): string {
 }
 
 const byPosition = (a: ReadRecord, b: ReadRecord) =>
-  Date.parse(a.timestamp) - Date.parse(b.timestamp) || a.partition_id - b.partition_id || a.offset - b.offset
+  Date.parse(a.timestamp) - Date.parse(b.timestamp) ||
+  a.partition_id - b.partition_id ||
+  a.offset - b.offset
 
-function PayloadView({ label, payload }: { readonly label: string; readonly payload: Payload | null }) {
+function PayloadView({
+  label,
+  payload,
+}: {
+  readonly label: string
+  readonly payload: Payload | null
+}) {
   const text = payloadText(payload)
   return (
     <div class="payload">
@@ -90,7 +100,10 @@ export function MessagesPage({ topic: initialTopic }: { readonly topic: string }
   const read = useAction()
 
   const described = useLoad(
-    (signal) => (topic ? api<Topic>('GET', path(`/topics/${seg(topic)}`), { signal }) : Promise.resolve(undefined)),
+    (signal) =>
+      topic
+        ? api<Topic>('GET', path(`/topics/${seg(topic)}`), { signal })
+        : Promise.resolve(undefined),
     [topic, path],
   )
   const partitions = useMemo(() => {
@@ -101,30 +114,38 @@ export function MessagesPage({ topic: initialTopic }: { readonly topic: string }
 
   const recordsUrl = (p: number, query: string) => {
     const types = valueType ? `&value_type=${valueType}` : ''
-    return path(`/topics/${seg(topic)}/partitions/${p}/records?${query}&max_records=${encodeURIComponent(limit)}${types}`)
+    return path(
+      `/topics/${seg(topic)}/partitions/${p}/records?${query}&max_records=${encodeURIComponent(limit)}${types}`,
+    )
   }
 
   const load = async (from: 'seek' | 'next') => {
     const start = from === 'seek' ? startQuery(seek, at) : undefined
     const results = await Promise.all(
       partitions.map(async (p) => {
-        const result = await api<ReadResult>('GET', recordsUrl(p, start ?? `offset=${next.current.get(p) ?? 0}`))
+        const result = await api<ReadResult>(
+          'GET',
+          recordsUrl(p, start ?? `offset=${next.current.get(p) ?? 0}`),
+        )
         return [p, result] as const
       }),
     )
     if (from === 'seek') next.current = new Map()
     for (const [p, result] of results) next.current.set(p, result.next_offset)
     const fresh = results.flatMap(([, result]) => result.data)
-    setRecords((shown) => [...(from === 'seek' ? [] : shown), ...fresh].sort(byPosition).slice(-MAX_SHOWN))
+    setRecords((shown) =>
+      [...(from === 'seek' ? [] : shown), ...fresh].sort(byPosition).slice(-MAX_SHOWN),
+    )
   }
 
   // Opening a topic shows its first records at once.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only a newly described topic triggers it
+  // Only a newly described topic triggers it.
   useEffect(() => {
     if (described.data) void read.run(() => load('seek'))
   }, [described.data])
 
-  // The live tail: a long-polling read per partition from where the last read ended.
+  // The live tail: a long-polling read per partition from where the last read ended; it
+  // restarts only when what it reads changes.
   useEffect(() => {
     if (!tailing) return
     const controller = new AbortController()
@@ -154,7 +175,6 @@ export function MessagesPage({ topic: initialTopic }: { readonly topic: string }
       })()
     }
     return () => controller.abort()
-    // biome-ignore lint/correctness/useExhaustiveDependencies: a tail restarts only when what it reads changes
   }, [tailing, partitions, topic, valueType])
 
   const shown = records.filter((record) => matchesFilter(record, filter))
@@ -168,9 +188,16 @@ export function MessagesPage({ topic: initialTopic }: { readonly topic: string }
             void read.run(() => load('seek'))
           }}
         >
-          <TopicSelect value={topic} onChange={(t) => { setTopic(t); setRecords([]); setTailing(false) }} />
+          <TopicSelect
+            value={topic}
+            onChange={(t) => {
+              setTopic(t)
+              setRecords([])
+              setTailing(false)
+            }}
+          />
           <Field label="Partition">
-            <select value={partition} onChange={(e) => setPartition(valueOf(e))}>
+            <select value={partition} onChange={(e) => setPartition(inputValue(e))}>
               <option value="all">All</option>
               {Array.from({ length: described.data?.partitions_count ?? 0 }, (_, p) => (
                 <option key={p} value={String(p)}>
@@ -180,7 +207,7 @@ export function MessagesPage({ topic: initialTopic }: { readonly topic: string }
             </select>
           </Field>
           <Field label="Start at">
-            <select value={seek} onChange={(e) => setSeek(valueOf(e) as Seek)}>
+            <select value={seek} onChange={(e) => setSeek(inputValue(e) as Seek)}>
               <option value="earliest">Earliest</option>
               <option value="latest">Latest</option>
               <option value="offset">Offset</option>
@@ -189,14 +216,19 @@ export function MessagesPage({ topic: initialTopic }: { readonly topic: string }
           </Field>
           {(seek === 'offset' || seek === 'timestamp') && (
             <Field label={seek === 'offset' ? 'Offset' : 'Time (ISO 8601 or epoch ms)'}>
-              <input name="at" value={at} onInput={(e) => setAt(valueOf(e))} />
+              <input name="at" value={at} onInput={(e) => setAt(inputValue(e))} />
             </Field>
           )}
           <Field label="Per partition">
-            <input name="max_records" inputMode="numeric" value={limit} onInput={(e) => setLimit(valueOf(e))} />
+            <input
+              name="max_records"
+              inputMode="numeric"
+              value={limit}
+              onInput={(e) => setLimit(inputValue(e))}
+            />
           </Field>
           <Field label="Decode values as">
-            <select value={valueType} onChange={(e) => setValueType(valueOf(e))}>
+            <select value={valueType} onChange={(e) => setValueType(inputValue(e))}>
               <option value="">As produced</option>
               <option value="AVRO">Avro (Confluent wire format)</option>
               <option value="JSON">JSON</option>
@@ -208,10 +240,20 @@ export function MessagesPage({ topic: initialTopic }: { readonly topic: string }
             <button type="submit" disabled={!topic || read.running}>
               Read
             </button>
-            <button type="button" class="quiet" disabled={!topic || read.running || next.current.size === 0} onClick={() => void read.run(() => load('next'))}>
+            <button
+              type="button"
+              class="quiet"
+              disabled={!topic || read.running || next.current.size === 0}
+              onClick={() => void read.run(() => load('next'))}
+            >
               Read more
             </button>
-            <button type="button" class={tailing ? 'danger' : 'quiet'} disabled={!topic} onClick={() => setTailing(!tailing)}>
+            <button
+              type="button"
+              class={tailing ? 'danger' : 'quiet'}
+              disabled={!topic}
+              onClick={() => setTailing(!tailing)}
+            >
               {tailing ? 'Stop tail' : 'Live tail'}
             </button>
           </div>
@@ -221,13 +263,25 @@ export function MessagesPage({ topic: initialTopic }: { readonly topic: string }
       <Panel title="Filter">
         <div class="grid">
           <Field label="Key contains">
-            <input name="filter_key" value={filter.key} onInput={(e) => setFilter({ ...filter, key: valueOf(e) })} />
+            <input
+              name="filter_key"
+              value={filter.key}
+              onInput={(e) => setFilter({ ...filter, key: inputValue(e) })}
+            />
           </Field>
           <Field label="Value contains">
-            <input name="filter_value" value={filter.value} onInput={(e) => setFilter({ ...filter, value: valueOf(e) })} />
+            <input
+              name="filter_value"
+              value={filter.value}
+              onInput={(e) => setFilter({ ...filter, value: inputValue(e) })}
+            />
           </Field>
           <Field label="Header (name or name=text)">
-            <input name="filter_header" value={filter.header} onInput={(e) => setFilter({ ...filter, header: valueOf(e) })} />
+            <input
+              name="filter_header"
+              value={filter.header}
+              onInput={(e) => setFilter({ ...filter, header: inputValue(e) })}
+            />
           </Field>
         </div>
       </Panel>

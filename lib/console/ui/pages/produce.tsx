@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
-import { ErrorBox, Field, Page, Panel, TopicSelect, valueOf } from '../components.tsx'
+import { ErrorBox, Field, inputValue, Page, Panel, TopicSelect } from '../components.tsx'
 import { base64OfText } from '../format.ts'
 import { useAction } from '../hooks.ts'
 
@@ -26,7 +26,9 @@ function parseJson(text: string, what: string): unknown {
 
 /** The v3 `Data` object for what was typed; BINARY is typed as base64 already. */
 function data(format: 'STRING' | 'JSON' | 'BINARY', text: string, what: string) {
-  return format === 'JSON' ? { type: format, data: parseJson(text, what) } : { type: format, data: text }
+  return format === 'JSON'
+    ? { type: format, data: parseJson(text, what) }
+    : { type: format, data: text }
 }
 
 function avroValue(source: SchemaSource, schema: string, text: string) {
@@ -93,10 +95,15 @@ export function ProducePage({ topic: initialTopic }: { readonly topic: string })
         >
           <TopicSelect value={topic} onChange={setTopic} />
           <Field label="Partition (empty: by key)">
-            <input name="partition" inputMode="numeric" value={partition} onInput={(e) => setPartition(valueOf(e))} />
+            <input
+              name="partition"
+              inputMode="numeric"
+              value={partition}
+              onInput={(e) => setPartition(inputValue(e))}
+            />
           </Field>
           <Field label="Key format">
-            <select value={keyFormat} onChange={(e) => setKeyFormat(valueOf(e) as KeyFormat)}>
+            <select value={keyFormat} onChange={(e) => setKeyFormat(inputValue(e) as KeyFormat)}>
               <option value="STRING">String</option>
               <option value="JSON">JSON</option>
               <option value="BINARY">Bytes (base64)</option>
@@ -105,11 +112,14 @@ export function ProducePage({ topic: initialTopic }: { readonly topic: string })
           </Field>
           {keyFormat !== 'none' && (
             <Field label="Key">
-              <input name="key" value={key} onInput={(e) => setKey(valueOf(e))} />
+              <input name="key" value={key} onInput={(e) => setKey(inputValue(e))} />
             </Field>
           )}
           <Field label="Value format">
-            <select value={valueFormat} onChange={(e) => setValueFormat(valueOf(e) as ValueFormat)}>
+            <select
+              value={valueFormat}
+              onChange={(e) => setValueFormat(inputValue(e) as ValueFormat)}
+            >
               <option value="JSON">JSON</option>
               <option value="STRING">String</option>
               <option value="BINARY">Bytes (base64)</option>
@@ -119,7 +129,10 @@ export function ProducePage({ topic: initialTopic }: { readonly topic: string })
           </Field>
           {valueFormat === 'AVRO' && (
             <Field label="Schema">
-              <select value={schemaSource} onChange={(e) => setSchemaSource(valueOf(e) as SchemaSource)}>
+              <select
+                value={schemaSource}
+                onChange={(e) => setSchemaSource(inputValue(e) as SchemaSource)}
+              >
                 <option value="latest">Latest of {topic || '<topic>'}-value</option>
                 <option value="id">By schema id</option>
                 <option value="inline">This schema (registered if new)</option>
@@ -129,29 +142,63 @@ export function ProducePage({ topic: initialTopic }: { readonly topic: string })
           {valueFormat === 'AVRO' && schemaSource !== 'latest' && (
             <Field label={schemaSource === 'id' ? 'Schema id' : 'Avro schema'}>
               {schemaSource === 'id' ? (
-                <input name="schema_id" inputMode="numeric" value={schema} onInput={(e) => setSchema(valueOf(e))} />
+                <input
+                  name="schema_id"
+                  inputMode="numeric"
+                  value={schema}
+                  onInput={(e) => setSchema(inputValue(e))}
+                />
               ) : (
-                <textarea name="schema" rows={4} value={schema} onInput={(e) => setSchema(valueOf(e))} />
+                <textarea
+                  name="schema"
+                  rows={4}
+                  value={schema}
+                  onInput={(e) => setSchema(inputValue(e))}
+                />
               )}
             </Field>
           )}
           {valueFormat !== 'null' && (
             <Field label="Value">
-              <textarea name="value" class="wide" rows={5} value={value} onInput={(e) => setValue(valueOf(e))} />
+              <textarea
+                name="value"
+                class="wide"
+                rows={5}
+                value={value}
+                onInput={(e) => setValue(inputValue(e))}
+              />
             </Field>
           )}
           <div class="wide">
             <span class="label">Headers</span>
             {headers.map((header, i) => (
               <div class="inline" key={i}>
-                <input aria-label="Header name" placeholder="name" value={header.name} onInput={(e) => setHeader(i, { name: valueOf(e) })} />
-                <input aria-label="Header value" placeholder="value" value={header.value} onInput={(e) => setHeader(i, { value: valueOf(e) })} />
-                <button type="button" class="quiet" onClick={() => setHeaders(headers.filter((_, j) => j !== i))}>
+                <input
+                  aria-label="Header name"
+                  placeholder="name"
+                  value={header.name}
+                  onInput={(e) => setHeader(i, { name: inputValue(e) })}
+                />
+                <input
+                  aria-label="Header value"
+                  placeholder="value"
+                  value={header.value}
+                  onInput={(e) => setHeader(i, { value: inputValue(e) })}
+                />
+                <button
+                  type="button"
+                  class="quiet"
+                  onClick={() => setHeaders(headers.filter((_, j) => j !== i))}
+                >
                   Remove
                 </button>
               </div>
             ))}
-            <button type="button" class="quiet" onClick={() => setHeaders([...headers, { name: '', value: '' }])}>
+            <button
+              type="button"
+              class="quiet"
+              onClick={() => setHeaders([...headers, { name: '', value: '' }])}
+            >
               Add header
             </button>
           </div>

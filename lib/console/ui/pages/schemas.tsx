@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
 import { useLocation } from 'wouter-preact'
 import { api, seg } from '../api.ts'
-import { ErrorBox, Field, Loading, Page, Panel, Table, valueOf } from '../components.tsx'
+import { ErrorBox, Field, inputValue, Loading, Page, Panel, Table } from '../components.tsx'
 import { useAction, useLoad } from '../hooks.ts'
 import type { SubjectVersion } from '../types.ts'
 
@@ -16,7 +16,15 @@ export const COMPATIBILITY_LEVELS = [
 ] as const
 
 /** A compatibility level, shown and changed with PUT on `configPath` (`/config` or `/config/{subject}`). */
-export function CompatibilityLevel({ configPath, level, onChanged }: { readonly configPath: string; readonly level: string; readonly onChanged: () => void }) {
+export function CompatibilityLevel({
+  configPath,
+  level,
+  onChanged,
+}: {
+  readonly configPath: string
+  readonly level: string
+  readonly onChanged: () => void
+}) {
   const action = useAction()
   return (
     <div class="inline">
@@ -25,8 +33,13 @@ export function CompatibilityLevel({ configPath, level, onChanged }: { readonly 
           value={level}
           disabled={action.running}
           onChange={async (e) => {
-            const compatibility = valueOf(e)
-            if (await action.run(() => api('PUT', configPath, { body: { compatibility } }).then(() => true))) onChanged()
+            const compatibility = inputValue(e)
+            if (
+              await action.run(() =>
+                api('PUT', configPath, { body: { compatibility } }).then(() => true),
+              )
+            )
+              onChanged()
           }}
         >
           {COMPATIBILITY_LEVELS.map((l) => (
@@ -52,15 +65,23 @@ function NewSubject() {
         class="grid"
         onSubmit={async (event) => {
           event.preventDefault()
-          const registered = await action.run(() => api<{ id: number }>('POST', `/subjects/${seg(subject)}/versions`, { body: { schema } }))
+          const registered = await action.run(() =>
+            api<{ id: number }>('POST', `/subjects/${seg(subject)}/versions`, { body: { schema } }),
+          )
           if (registered) navigate(`/schemas/${seg(subject)}`)
         }}
       >
         <Field label="Subject (e.g. orders-value)">
-          <input name="subject" value={subject} onInput={(e) => setSubject(valueOf(e))} />
+          <input name="subject" value={subject} onInput={(e) => setSubject(inputValue(e))} />
         </Field>
         <Field label="Avro schema">
-          <textarea name="schema" class="wide" rows={6} value={schema} onInput={(e) => setSchema(valueOf(e))} />
+          <textarea
+            name="schema"
+            class="wide"
+            rows={6}
+            value={schema}
+            onInput={(e) => setSchema(inputValue(e))}
+          />
         </Field>
         <div class="buttons">
           <button type="submit" disabled={action.running || subject === ''}>
@@ -76,12 +97,25 @@ function NewSubject() {
 export function SchemasPage() {
   const subjects = useLoad(async (signal) => {
     const names = await api<string[]>('GET', '/subjects', { signal })
-    return Promise.all(names.map((name) => api<SubjectVersion>('GET', `/subjects/${seg(name)}/versions/latest`, { signal })))
+    return Promise.all(
+      names.map((name) =>
+        api<SubjectVersion>('GET', `/subjects/${seg(name)}/versions/latest`, { signal }),
+      ),
+    )
   }, [])
-  const global = useLoad((signal) => api<{ compatibilityLevel: string }>('GET', '/config', { signal }), [])
+  const global = useLoad(
+    (signal) => api<{ compatibilityLevel: string }>('GET', '/config', { signal }),
+    [],
+  )
   return (
     <Page title="Schema registry">
-      {global.data && <CompatibilityLevel configPath="/config" level={global.data.compatibilityLevel} onChanged={global.reload} />}
+      {global.data && (
+        <CompatibilityLevel
+          configPath="/config"
+          level={global.data.compatibilityLevel}
+          onChanged={global.reload}
+        />
+      )}
       <ErrorBox error={subjects.error ?? global.error} />
       {subjects.data ? (
         <Table
@@ -89,7 +123,10 @@ export function SchemasPage() {
           rowKey={(s) => s.subject}
           empty="No subjects yet."
           columns={[
-            { label: 'Subject', cell: (s) => <a href={`#/schemas/${seg(s.subject)}`}>{s.subject}</a> },
+            {
+              label: 'Subject',
+              cell: (s) => <a href={`#/schemas/${seg(s.subject)}`}>{s.subject}</a>,
+            },
             { label: 'Latest version', numeric: true, cell: (s) => s.version },
             { label: 'Schema id', numeric: true, cell: (s) => s.id },
           ]}

@@ -14,7 +14,13 @@ const SHOWN_ENTRIES = 200
 /** Merge writes segment objects under `segments/`; everything else is still an ingest object of a produce request. */
 export const isMerged = (entry: Segment) => entry.object_key.includes('/segments/')
 
-function PartitionStorage({ partition, segments }: { readonly partition: number; readonly segments: Segments }) {
+function PartitionStorage({
+  partition,
+  segments,
+}: {
+  readonly partition: number
+  readonly segments: Segments
+}) {
   const entries = segments.data
   const merged = entries.filter(isMerged)
   const records = entries.reduce((sum, e) => sum + e.record_count, 0)
@@ -22,12 +28,16 @@ function PartitionStorage({ partition, segments }: { readonly partition: number;
   return (
     <Panel title={`Partition ${partition}`}>
       <p class="summary">
-        Log start {formatCount(segments.log_start_offset)}, end {formatCount(segments.log_end_offset)} · {formatCount(entries.length)} index entries (
-        {formatCount(merged.length)} merged segments, {formatCount(entries.length - merged.length)} ingest objects not yet merged) ·{' '}
+        Log start {formatCount(segments.log_start_offset)}, end{' '}
+        {formatCount(segments.log_end_offset)} · {formatCount(entries.length)} index entries (
+        {formatCount(merged.length)} merged segments, {formatCount(entries.length - merged.length)}{' '}
+        ingest objects not yet merged) ·{' '}
         {formatBytes(entries.reduce((sum, e) => sum + e.byte_length, 0))}
         {span > records && ` · ${formatCount(span - records)} offsets removed by compaction`}
       </p>
-      {entries.length > SHOWN_ENTRIES && <p class="muted small">The last {SHOWN_ENTRIES} entries:</p>}
+      {entries.length > SHOWN_ENTRIES && (
+        <p class="muted small">The last {SHOWN_ENTRIES} entries:</p>
+      )}
       <Table
         rows={entries.slice(-SHOWN_ENTRIES)}
         rowKey={(e) => String(e.base_offset)}
@@ -37,7 +47,10 @@ function PartitionStorage({ partition, segments }: { readonly partition: number;
           { label: 'Records', numeric: true, cell: (e) => formatCount(e.record_count) },
           { label: 'Size', numeric: true, cell: (e) => formatBytes(e.byte_length) },
           { label: 'Kind', cell: (e) => (isMerged(e) ? 'segment' : 'ingest') },
-          { label: 'Timestamps', cell: (e) => `${formatTime(e.min_timestamp)} – ${formatTime(e.max_timestamp)}` },
+          {
+            label: 'Timestamps',
+            cell: (e) => `${formatTime(e.min_timestamp)} – ${formatTime(e.max_timestamp)}`,
+          },
         ]}
       />
     </Panel>
@@ -57,11 +70,14 @@ function ReportView({ report }: { readonly report: MaintenanceReport }) {
   return (
     <div class="report">
       <p>
-        <strong>{formatTime(report.startedAt)}</strong> · {report.tasks.join(', ')} · {report.elapsedMs} ms
-        {report.complete ? '' : ' · stopped by its deadline'} · {totals.partitionsTouched} partitions changed, {report.idlePartitions}{' '}
-        had nothing to do · entries {totals.entriesBefore} → {totals.entriesAfter} · {formatBytes(totals.bytesRewritten)} rewritten ·{' '}
-        {formatCount(totals.recordsDropped)} records dropped
-        {report.gc && ` · GC deleted ${report.gc.objectsDeleted} objects (${formatBytes(report.gc.bytesDeleted)})`}
+        <strong>{formatTime(report.startedAt)}</strong> · {report.tasks.join(', ')} ·{' '}
+        {report.elapsedMs} ms
+        {report.complete ? '' : ' · stopped by its deadline'} · {totals.partitionsTouched}{' '}
+        partitions changed, {report.idlePartitions} had nothing to do · entries{' '}
+        {totals.entriesBefore} → {totals.entriesAfter} · {formatBytes(totals.bytesRewritten)}{' '}
+        rewritten · {formatCount(totals.recordsDropped)} records dropped
+        {report.gc &&
+          ` · GC deleted ${report.gc.objectsDeleted} objects (${formatBytes(report.gc.bytesDeleted)})`}
       </p>
       {report.partitions.length > 0 && (
         <Table
@@ -75,7 +91,10 @@ function ReportView({ report }: { readonly report: MaintenanceReport }) {
               label: 'Tasks',
               cell: (p) =>
                 Object.entries(p.tasks)
-                  .map(([task, t]) => `${task}: ${t.entriesBefore} → ${t.entriesAfter} entries, ${t.recordsDropped} dropped`)
+                  .map(
+                    ([task, t]) =>
+                      `${task}: ${t.entriesBefore} → ${t.entriesAfter} entries, ${t.recordsDropped} dropped`,
+                  )
                   .join('; '),
             },
           ]}
@@ -92,7 +111,9 @@ function Maintenance({ topic, onRun }: { readonly topic: string; readonly onRun:
   const action = useAction()
   const run = async () => {
     const report = await action.run(() =>
-      api<MaintenanceReport>('POST', path('/maintenance:run'), { body: { tasks, ...(topic && { topics: [topic] }) } }),
+      api<MaintenanceReport>('POST', path('/maintenance:run'), {
+        body: { tasks, ...(topic && { topics: [topic] }) },
+      }),
     )
     if (!report) return
     const kept = [report, ...reports].slice(0, 10)
@@ -103,8 +124,8 @@ function Maintenance({ topic, onRun }: { readonly topic: string; readonly onRun:
   return (
     <Panel title="Maintenance">
       <p class="muted small">
-        Runs now, {topic ? `on ${topic}` : 'on every topic'}. The scheduled runs keep no reports the API could show: the reports below are the
-        runs started from this tab.
+        Runs now, {topic ? `on ${topic}` : 'on every topic'}. The scheduled runs keep no reports the
+        API could show: the reports below are the runs started from this tab.
       </p>
       <div class="inline">
         {TASKS.map((task) => (
@@ -112,7 +133,9 @@ function Maintenance({ topic, onRun }: { readonly topic: string; readonly onRun:
             <input
               type="checkbox"
               checked={tasks.includes(task)}
-              onChange={() => setTasks(tasks.includes(task) ? tasks.filter((t) => t !== task) : [...tasks, task])}
+              onChange={() =>
+                setTasks(tasks.includes(task) ? tasks.filter((t) => t !== task) : [...tasks, task])
+              }
             />
             {task}
           </label>

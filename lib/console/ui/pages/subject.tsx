@@ -1,7 +1,7 @@
 import { diffLines } from 'diff'
 import { useEffect, useState } from 'preact/hooks'
 import { api, seg } from '../api.ts'
-import { ErrorBox, Field, Loading, Page, Panel, valueOf } from '../components.tsx'
+import { ErrorBox, Field, inputValue, Loading, Page, Panel } from '../components.tsx'
 import { prettySchema } from '../format.ts'
 import { useAction, useLoad } from '../hooks.ts'
 import type { Compatibility, SubjectVersion } from '../types.ts'
@@ -17,10 +17,23 @@ function useVersion(subject: string, version: number | undefined) {
   )
 }
 
-function VersionSelect({ label, versions, value, onChange }: { readonly label: string; readonly versions: readonly number[]; readonly value: number | undefined; readonly onChange: (v: number) => void }) {
+function VersionSelect({
+  label,
+  versions,
+  value,
+  onChange,
+}: {
+  readonly label: string
+  readonly versions: readonly number[]
+  readonly value: number | undefined
+  readonly onChange: (v: number) => void
+}) {
   return (
     <Field label={label}>
-      <select value={value === undefined ? '' : String(value)} onChange={(e) => onChange(Number(valueOf(e)))}>
+      <select
+        value={value === undefined ? '' : String(value)}
+        onChange={(e) => onChange(Number(inputValue(e)))}
+      >
         {versions.map((v) => (
           <option key={v} value={String(v)}>
             Version {v}
@@ -31,12 +44,21 @@ function VersionSelect({ label, versions, value, onChange }: { readonly label: s
   )
 }
 
-function Diff({ subject, versions }: { readonly subject: string; readonly versions: readonly number[] }) {
+function Diff({
+  subject,
+  versions,
+}: {
+  readonly subject: string
+  readonly versions: readonly number[]
+}) {
   const [from, setFrom] = useState(versions.at(-2) ?? versions[0])
   const [to, setTo] = useState(versions.at(-1))
   const a = useVersion(subject, from)
   const b = useVersion(subject, to)
-  const parts = a.data && b.data ? diffLines(prettySchema(a.data.schema), prettySchema(b.data.schema)) : undefined
+  const parts =
+    a.data && b.data
+      ? diffLines(prettySchema(a.data.schema), prettySchema(b.data.schema))
+      : undefined
   return (
     <Panel title="Diff between versions">
       <div class="grid">
@@ -45,7 +67,7 @@ function Diff({ subject, versions }: { readonly subject: string; readonly versio
       </div>
       <ErrorBox error={a.error ?? b.error} />
       {parts && (
-        <pre class="diff" aria-label="Schema diff">
+        <pre class="diff">
           {parts.map((part, i) => (
             <span key={i} class={part.added ? 'added' : part.removed ? 'removed' : undefined}>
               {part.value
@@ -61,7 +83,15 @@ function Diff({ subject, versions }: { readonly subject: string; readonly versio
   )
 }
 
-function NewVersion({ subject, latest, onRegistered }: { readonly subject: string; readonly latest: string; readonly onRegistered: () => void }) {
+function NewVersion({
+  subject,
+  latest,
+  onRegistered,
+}: {
+  readonly subject: string
+  readonly latest: string
+  readonly onRegistered: () => void
+}) {
   const [schema, setSchema] = useState(latest)
   const [against, setAgainst] = useState<'latest' | 'all'>('latest')
   const [verdict, setVerdict] = useState<Compatibility>()
@@ -76,11 +106,17 @@ function NewVersion({ subject, latest, onRegistered }: { readonly subject: strin
   return (
     <Panel title="New version">
       <Field label="Avro schema">
-        <textarea name="new_schema" class="wide" rows={10} value={schema} onInput={(e) => setSchema(valueOf(e))} />
+        <textarea
+          name="new_schema"
+          class="wide"
+          rows={10}
+          value={schema}
+          onInput={(e) => setSchema(inputValue(e))}
+        />
       </Field>
       <div class="inline">
         <Field label="Check against">
-          <select value={against} onChange={(e) => setAgainst(valueOf(e) as 'latest' | 'all')}>
+          <select value={against} onChange={(e) => setAgainst(inputValue(e) as 'latest' | 'all')}>
             <option value="latest">The latest version</option>
             <option value="all">Every version</option>
           </select>
@@ -89,7 +125,9 @@ function NewVersion({ subject, latest, onRegistered }: { readonly subject: strin
           type="button"
           disabled={check.running}
           onClick={async () => {
-            const result = await check.run(() => api<Compatibility>('POST', compatibilityPath, { body: { schema } }))
+            const result = await check.run(() =>
+              api<Compatibility>('POST', compatibilityPath, { body: { schema } }),
+            )
             if (result) setVerdict(result)
           }}
         >
@@ -99,7 +137,11 @@ function NewVersion({ subject, latest, onRegistered }: { readonly subject: strin
           type="button"
           disabled={register.running || verdict?.is_compatible !== true}
           onClick={async () => {
-            const result = await register.run(() => api<{ id: number }>('POST', `/subjects/${seg(subject)}/versions`, { body: { schema } }))
+            const result = await register.run(() =>
+              api<{ id: number }>('POST', `/subjects/${seg(subject)}/versions`, {
+                body: { schema },
+              }),
+            )
             if (result) {
               setRegistered(result.id)
               onRegistered()
@@ -128,8 +170,17 @@ function NewVersion({ subject, latest, onRegistered }: { readonly subject: strin
 }
 
 export function SubjectPage({ subject }: { readonly subject: string }) {
-  const versions = useLoad((signal) => api<number[]>('GET', `/subjects/${seg(subject)}/versions`, { signal }), [subject])
-  const level = useLoad((signal) => api<{ compatibilityLevel: string }>('GET', `/config/${seg(subject)}?defaultToGlobal=true`, { signal }), [subject])
+  const versions = useLoad(
+    (signal) => api<number[]>('GET', `/subjects/${seg(subject)}/versions`, { signal }),
+    [subject],
+  )
+  const level = useLoad(
+    (signal) =>
+      api<{ compatibilityLevel: string }>('GET', `/config/${seg(subject)}?defaultToGlobal=true`, {
+        signal,
+      }),
+    [subject],
+  )
   const [shown, setShown] = useState<number>()
   const latestNumber = versions.data?.at(-1)
   const viewed = useVersion(subject, shown ?? latestNumber)
@@ -137,11 +188,22 @@ export function SubjectPage({ subject }: { readonly subject: string }) {
   return (
     <Page title={subject}>
       <ErrorBox error={versions.error ?? level.error} />
-      {level.data && <CompatibilityLevel configPath={`/config/${seg(subject)}`} level={level.data.compatibilityLevel} onChanged={level.reload} />}
+      {level.data && (
+        <CompatibilityLevel
+          configPath={`/config/${seg(subject)}`}
+          level={level.data.compatibilityLevel}
+          onChanged={level.reload}
+        />
+      )}
       {versions.data ? (
         <>
           <Panel title="Versions">
-            <VersionSelect label="Version" versions={versions.data} value={shown ?? latestNumber} onChange={setShown} />
+            <VersionSelect
+              label="Version"
+              versions={versions.data}
+              value={shown ?? latestNumber}
+              onChange={setShown}
+            />
             <ErrorBox error={viewed.error} />
             {viewed.data && (
               <>
@@ -150,9 +212,16 @@ export function SubjectPage({ subject }: { readonly subject: string }) {
               </>
             )}
           </Panel>
-          {versions.data.length > 1 && <Diff key={versions.data.length} subject={subject} versions={versions.data} />}
+          {versions.data.length > 1 && (
+            <Diff key={versions.data.length} subject={subject} versions={versions.data} />
+          )}
           {latest.data && (
-            <NewVersion key={latest.data.version} subject={subject} latest={prettySchema(latest.data.schema)} onRegistered={versions.reload} />
+            <NewVersion
+              key={latest.data.version}
+              subject={subject}
+              latest={prettySchema(latest.data.schema)}
+              onRegistered={versions.reload}
+            />
           )}
         </>
       ) : (

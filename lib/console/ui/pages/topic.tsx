@@ -2,13 +2,21 @@ import { useState } from 'preact/hooks'
 import { useLocation } from 'wouter-preact'
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
-import { ErrorBox, Field, Loading, Page, Panel, Table, valueOf } from '../components.tsx'
+import { ErrorBox, Field, inputValue, Loading, Page, Panel, Table } from '../components.tsx'
 import { formatBytes, formatCount, formatRate } from '../format.ts'
 import { useAction, useLoad } from '../hooks.ts'
 import { useTopicStats } from '../topic-stats.ts'
 import type { List, Topic, TopicConfig } from '../types.ts'
 
-function ConfigRow({ topic, config, onChanged }: { readonly topic: string; readonly config: TopicConfig; readonly onChanged: () => void }) {
+function ConfigRow({
+  topic,
+  config,
+  onChanged,
+}: {
+  readonly topic: string
+  readonly config: TopicConfig
+  readonly onChanged: () => void
+}) {
   const { path } = useCluster()
   const [value, setValue] = useState(config.value ?? '')
   const action = useAction()
@@ -22,13 +30,22 @@ function ConfigRow({ topic, config, onChanged }: { readonly topic: string; reado
         {config.name}
         {config.is_default && <span class="badge">default</span>}
       </span>
-      <input aria-label={config.name} value={value} onInput={(e) => setValue(valueOf(e))} />
+      <input aria-label={config.name} value={value} onInput={(e) => setValue(inputValue(e))} />
       <span class="buttons">
-        <button type="button" disabled={action.running || value === (config.value ?? '')} onClick={() => change(() => api('PUT', url, { body: { value } }))}>
+        <button
+          type="button"
+          disabled={action.running || value === (config.value ?? '')}
+          onClick={() => change(() => api('PUT', url, { body: { value } }))}
+        >
           Save
         </button>
         {!config.is_default && (
-          <button type="button" class="quiet" disabled={action.running} onClick={() => change(() => api('DELETE', url))}>
+          <button
+            type="button"
+            class="quiet"
+            disabled={action.running}
+            onClick={() => change(() => api('DELETE', url))}
+          >
             Reset
           </button>
         )}
@@ -40,12 +57,20 @@ function ConfigRow({ topic, config, onChanged }: { readonly topic: string; reado
 
 function Configs({ topic }: { readonly topic: string }) {
   const { path } = useCluster()
-  const configs = useLoad((signal) => api<List<TopicConfig>>('GET', path(`/topics/${seg(topic)}/configs`), { signal }), [topic, path])
+  const configs = useLoad(
+    (signal) => api<List<TopicConfig>>('GET', path(`/topics/${seg(topic)}/configs`), { signal }),
+    [topic, path],
+  )
   return (
     <Panel title="Configs">
       <ErrorBox error={configs.error} />
       {configs.data?.data.map((config) => (
-        <ConfigRow key={`${config.name}=${config.value}`} topic={topic} config={config} onChanged={configs.reload} />
+        <ConfigRow
+          key={`${config.name}=${config.value}`}
+          topic={topic}
+          config={config}
+          onChanged={configs.reload}
+        />
       ))}
     </Panel>
   )
@@ -57,7 +82,8 @@ function Partitions({ topic }: { readonly topic: Topic }) {
   return (
     <>
       <p class="muted">
-        Throughput: {stats.rate === undefined ? 'measuring…' : formatRate(stats.rate)} (sampled here every 5 s)
+        Throughput: {stats.rate === undefined ? 'measuring…' : formatRate(stats.rate)} (sampled here
+        every 5 s)
       </p>
       <Table
         rows={stats.partitions}
@@ -89,11 +115,16 @@ function Alter({ topic, onChanged }: { readonly topic: Topic; readonly onChanged
         class="inline"
         onSubmit={async (event) => {
           event.preventDefault()
-          if (await grow.run(() => api('PATCH', url, { body: { partitions_count: Number(count) } }).then(() => true))) onChanged()
+          if (
+            await grow.run(() =>
+              api('PATCH', url, { body: { partitions_count: Number(count) } }).then(() => true),
+            )
+          )
+            onChanged()
         }}
       >
         <Field label="Partitions (grow only)">
-          <input inputMode="numeric" value={count} onInput={(e) => setCount(valueOf(e))} />
+          <input inputMode="numeric" value={count} onInput={(e) => setCount(inputValue(e))} />
         </Field>
         <button type="submit" disabled={grow.running}>
           Set partitions
@@ -108,9 +139,13 @@ function Alter({ topic, onChanged }: { readonly topic: Topic; readonly onChanged
         }}
       >
         <Field label={`Type ${topic.topic_name} to delete it`}>
-          <input value={confirm} onInput={(e) => setConfirm(valueOf(e))} />
+          <input value={confirm} onInput={(e) => setConfirm(inputValue(e))} />
         </Field>
-        <button type="submit" class="danger" disabled={remove.running || confirm !== topic.topic_name}>
+        <button
+          type="submit"
+          class="danger"
+          disabled={remove.running || confirm !== topic.topic_name}
+        >
           Delete topic
         </button>
       </form>
@@ -121,15 +156,24 @@ function Alter({ topic, onChanged }: { readonly topic: Topic; readonly onChanged
 
 export function TopicPage({ topic }: { readonly topic: string }) {
   const { path } = useCluster()
-  const described = useLoad((signal) => api<Topic>('GET', path(`/topics/${seg(topic)}`), { signal }), [topic, path])
+  const described = useLoad(
+    (signal) => api<Topic>('GET', path(`/topics/${seg(topic)}`), { signal }),
+    [topic, path],
+  )
   return (
     <Page
       title={topic}
       actions={
         <>
-          <a class="button" href={`#/messages/${seg(topic)}`}>Browse</a>
-          <a class="button" href={`#/produce/${seg(topic)}`}>Produce</a>
-          <a class="button" href={`#/storage/${seg(topic)}`}>Storage</a>
+          <a class="button" href={`#/messages/${seg(topic)}`}>
+            Browse
+          </a>
+          <a class="button" href={`#/produce/${seg(topic)}`}>
+            Produce
+          </a>
+          <a class="button" href={`#/storage/${seg(topic)}`}>
+            Storage
+          </a>
         </>
       }
     >
@@ -140,7 +184,11 @@ export function TopicPage({ topic }: { readonly topic: string }) {
             <Partitions topic={described.data} />
           </Panel>
           <Configs topic={topic} />
-          <Alter key={described.data.partitions_count} topic={described.data} onChanged={described.reload} />
+          <Alter
+            key={described.data.partitions_count}
+            topic={described.data}
+            onChanged={described.reload}
+          />
         </>
       )}
     </Page>

@@ -2,25 +2,12 @@ import { useState } from 'preact/hooks'
 import { useLocation } from 'wouter-preact'
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
-import { ErrorBox, Field, Loading, Page, Panel, Table, valueOf } from '../components.tsx'
+import { ErrorBox, Field, inputValue, Loading, Page, Panel, Table } from '../components.tsx'
+import { parseConfigLines } from '../config-lines.ts'
 import { formatBytes, formatCount, formatRate } from '../format.ts'
 import { useAction, useLoad } from '../hooks.ts'
 import { bytesIn, recordsIn, useTopicStats } from '../topic-stats.ts'
 import type { List, Topic } from '../types.ts'
-
-/** `name=value` lines as v3 config entries; blank lines are skipped. */
-export function parseConfigLines(text: string): { name: string; value: string }[] {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .map((line) => {
-      const at = line.indexOf('=')
-      return at < 0
-        ? { name: line, value: '' }
-        : { name: line.slice(0, at).trim(), value: line.slice(at + 1).trim() }
-    })
-}
 
 function CreateTopic({ onCreated }: { readonly onCreated: (name: string) => void }) {
   const { path } = useCluster()
@@ -46,20 +33,30 @@ function CreateTopic({ onCreated }: { readonly onCreated: (name: string) => void
         }}
       >
         <Field label="Name">
-          <input name="topic_name" value={name} onInput={(e) => setName(valueOf(e))} />
+          <input name="topic_name" value={name} onInput={(e) => setName(inputValue(e))} />
         </Field>
         <Field label="Partitions">
-          <input name="partitions_count" inputMode="numeric" value={partitions} onInput={(e) => setPartitions(valueOf(e))} />
+          <input
+            name="partitions_count"
+            inputMode="numeric"
+            value={partitions}
+            onInput={(e) => setPartitions(inputValue(e))}
+          />
         </Field>
         <Field label="Cleanup policy">
-          <select value={policy} onChange={(e) => setPolicy(valueOf(e))}>
+          <select value={policy} onChange={(e) => setPolicy(inputValue(e))}>
             <option value="delete">delete</option>
             <option value="compact">compact</option>
             <option value="compact,delete">compact,delete</option>
           </select>
         </Field>
         <Field label="Other configs (name=value per line)">
-          <textarea rows={2} value={configs} onInput={(e) => setConfigs(valueOf(e))} placeholder="retention.ms=86400000" />
+          <textarea
+            rows={2}
+            value={configs}
+            onInput={(e) => setConfigs(inputValue(e))}
+            placeholder="retention.ms=86400000"
+          />
         </Field>
         <div class="buttons">
           <button type="submit" disabled={action.running}>
@@ -120,7 +117,9 @@ export function TopicsPage() {
       ) : (
         !topics.error && <Loading what="topics" />
       )}
-      <p class="muted small">Throughput is measured by this page: records appended between two samples 5 s apart.</p>
+      <p class="muted small">
+        Throughput is measured by this page: records appended between two samples 5 s apart.
+      </p>
       <CreateTopic onCreated={(name) => navigate(`/topics/${seg(name)}`)} />
     </Page>
   )
