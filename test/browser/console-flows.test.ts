@@ -230,11 +230,18 @@ it('resets a group with a dry run first, and charts its lag', async () => {
     await control(page, 'To').selectOption('earliest')
     await page.getByRole('button', { name: 'Dry run' }).click()
     await page.getByText('Dry run: nothing committed').waitFor()
+    expect(await page.locator('td[data-label="Committed now"]').allTextContents()).toEqual([
+      '1',
+      '2',
+    ])
+    expect(await page.locator('td[data-label="Would be"]').allTextContents()).toEqual(['0', '0'])
     expect(await committed()).toEqual([1, 2])
 
     await page.getByRole('button', { name: 'Reset', exact: true }).click()
     await page.getByText('Offsets reset:').waitFor()
     expect(await committed()).toEqual([0, 0])
+    await page.getByText('total lag 3', { exact: false }).waitFor()
+    expect(await page.locator('td[data-label="Was"]').allTextContents()).toEqual(['1', '2'])
     // Two samples, five seconds apart, make the first chart.
     await page.getByRole('img', { name: 'Lag over time' }).waitFor({ timeout: 20_000 })
     await screenshot(page, 'flow-group-reset')

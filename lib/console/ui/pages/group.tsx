@@ -87,7 +87,12 @@ function ResetOffsets({
   const [scope, setScope] = useState<Scope>('committed')
   const [topic, setTopic] = useState('')
   const [partition, setPartition] = useState('0')
-  const [plan, setPlan] = useState<{ result: ResetResult; executed: boolean }>()
+  const [plan, setPlan] = useState<{
+    readonly result: ResetResult
+    readonly executed: boolean
+    /** The committed offsets when the answer came: what the table compares with. */
+    readonly before: ReadonlyMap<string, number>
+  }>()
   const action = useAction()
   // A changed form needs a new dry run before it may reset.
   useEffect(() => setPlan(undefined), [to, at, scope, topic, partition])
@@ -102,17 +107,17 @@ function ResetOffsets({
       partitions: [{ topic_name: topic, partition_id: Number(partition) }],
     }),
   })
+  const current = new Map(
+    lags.map((lag) => [partitionName(lag.topic_name, lag.partition_id), lag.current_offset]),
+  )
   const submit = async (validateOnly: boolean) => {
     const result = await action.run(() =>
       api<ResetResult>('POST', `${base}/offsets:reset`, { body: body(validateOnly) }),
     )
     if (!result) return
-    setPlan({ result, executed: !validateOnly })
+    setPlan({ result, executed: !validateOnly, before: current })
     if (!validateOnly) onReset()
   }
-  const current = new Map(
-    lags.map((lag) => [partitionName(lag.topic_name, lag.partition_id), lag.current_offset]),
-  )
 
   return (
     <Panel title="Reset offsets">
@@ -187,7 +192,7 @@ function ResetOffsets({
                 label: plan.executed ? 'Was' : 'Committed now',
                 numeric: true,
                 cell: (o) => {
-                  const was = current.get(partitionName(o.topic_name, o.partition_id))
+                  const was = plan.before.get(partitionName(o.topic_name, o.partition_id))
                   return was === undefined ? 'none' : formatCount(was)
                 },
               },
