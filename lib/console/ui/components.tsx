@@ -1,7 +1,7 @@
 import type { ComponentChildren, JSX } from 'preact'
 import { ApiError, api } from './api.ts'
 import { useCluster } from './cluster.ts'
-import { useLoad } from './hooks.ts'
+import { type Loaded, useLoad } from './hooks.ts'
 import type { List, Topic } from './types.ts'
 
 /** An error as the API worded it, with its Confluent code; never a blank page. */
@@ -19,6 +19,21 @@ export function ErrorBox({ error }: { readonly error: unknown }) {
 
 export function Loading({ what }: { readonly what: string }) {
   return <p class="muted">Loading {what}…</p>
+}
+
+/** What a load gave: its data rendered by `children`, its error, or a note that it is on its way. */
+export function WhenLoaded<T>({
+  state,
+  what,
+  children,
+}: {
+  readonly state: Loaded<T>
+  readonly what: string
+  readonly children: (data: T) => ComponentChildren
+}) {
+  if (state.data !== undefined) return <>{children(state.data)}</>
+  if (state.error !== undefined) return <ErrorBox error={state.error} />
+  return <Loading what={what} />
 }
 
 export function Page({
@@ -149,6 +164,30 @@ export function TopicSelect({
         ))}
       </select>
       <ErrorBox error={topics.error} />
+    </Field>
+  )
+}
+
+/** Where a read starts or a reset goes: either end of the log, an offset, or a time. */
+export type Position = 'earliest' | 'latest' | 'offset' | 'timestamp'
+
+export function PositionSelect({
+  label,
+  value,
+  onChange,
+}: {
+  readonly label: string
+  readonly value: Position
+  readonly onChange: (position: Position) => void
+}) {
+  return (
+    <Field label={label}>
+      <select value={value} onChange={(e) => onChange(inputValue(e) as Position)}>
+        <option value="earliest">Earliest</option>
+        <option value="latest">Latest</option>
+        <option value="offset">Offset</option>
+        <option value="timestamp">Timestamp</option>
+      </select>
     </Field>
   )
 }

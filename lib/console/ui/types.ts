@@ -1,5 +1,8 @@
 /** The parts of the API's answers the console reads. */
 
+/** maintenance:run answers with the report the maintenance run made. */
+export type { MaintenanceReport } from '../../maintenance/report.ts'
+
 export interface List<T> {
   readonly data: readonly T[]
 }
@@ -111,38 +114,4 @@ export interface SubjectVersion {
 export interface Compatibility {
   readonly is_compatible: boolean
   readonly messages?: readonly string[]
-}
-
-export type PartitionOutcome = 'done' | 'stopped' | 'busy' | 'lease-lost' | 'conflict' | 'failed'
-
-export interface TaskReport {
-  readonly entriesBefore: number
-  readonly entriesAfter: number
-  readonly segmentsWritten: number
-  readonly bytesRewritten: number
-  readonly recordsDropped: number
-}
-
-export interface MaintenanceReport {
-  readonly startedAt: string
-  readonly elapsedMs: number
-  readonly tasks: readonly string[]
-  readonly complete: boolean
-  readonly partitions: readonly {
-    readonly topic: string
-    readonly partition: number
-    readonly outcome: PartitionOutcome
-    readonly tasks: Readonly<Record<string, TaskReport>>
-    readonly error?: string
-  }[]
-  readonly idlePartitions: number
-  readonly unvisitedPartitions: number
-  readonly totals: {
-    readonly partitionsTouched: number
-    readonly entriesBefore: number
-    readonly entriesAfter: number
-    readonly bytesRewritten: number
-    readonly recordsDropped: number
-  }
-  readonly gc?: { readonly objectsDeleted: number; readonly bytesDeleted: number }
 }

@@ -6,11 +6,13 @@ import {
   ErrorBox,
   Field,
   inputValue,
-  Loading,
   Page,
   Panel,
+  type Position,
+  PositionSelect,
   Table,
   TopicSelect,
+  WhenLoaded,
 } from '../components.tsx'
 import { formatCount } from '../format.ts'
 import { useAction, useInterval, useLoad } from '../hooks.ts'
@@ -21,7 +23,6 @@ const SAMPLE_MS = 5000
 /** Ten minutes of samples. */
 const MAX_SAMPLES = 120
 
-type ResetTo = 'earliest' | 'latest' | 'offset' | 'timestamp'
 type Scope = 'committed' | 'topic' | 'partition'
 
 interface Member extends Consumer {
@@ -49,26 +50,26 @@ function Members({ base }: { readonly base: string }) {
   )
   return (
     <Panel title="Members">
-      <ErrorBox error={members.error} />
-      {members.data ? (
-        <Table
-          rows={members.data}
-          rowKey={(m) => m.consumer_id}
-          empty="No members: the group is empty."
-          columns={[
-            { label: 'Consumer', cell: (m) => <code>{m.consumer_id}</code> },
-            { label: 'Client', cell: (m) => m.client_id },
-            {
-              label: 'Assignments',
-              cell: (m) =>
-                m.assignments.map((a) => partitionName(a.topic_name, a.partition_id)).join(', ') ||
-                'none',
-            },
-          ]}
-        />
-      ) : (
-        !members.error && <Loading what="members" />
-      )}
+      <WhenLoaded state={members} what="members">
+        {(loaded) => (
+          <Table
+            rows={loaded}
+            rowKey={(m) => m.consumer_id}
+            empty="No members: the group is empty."
+            columns={[
+              { label: 'Consumer', cell: (m) => <code>{m.consumer_id}</code> },
+              { label: 'Client', cell: (m) => m.client_id },
+              {
+                label: 'Assignments',
+                cell: (m) =>
+                  m.assignments
+                    .map((a) => partitionName(a.topic_name, a.partition_id))
+                    .join(', ') || 'none',
+              },
+            ]}
+          />
+        )}
+      </WhenLoaded>
     </Panel>
   )
 }
@@ -82,7 +83,7 @@ function ResetOffsets({
   readonly lags: readonly Lag[]
   readonly onReset: () => void
 }) {
-  const [to, setTo] = useState<ResetTo>('earliest')
+  const [to, setTo] = useState<Position>('earliest')
   const [at, setAt] = useState('')
   const [scope, setScope] = useState<Scope>('committed')
   const [topic, setTopic] = useState('')
@@ -126,14 +127,7 @@ function ResetOffsets({
         commits nothing.
       </p>
       <form class="grid" onSubmit={(event) => event.preventDefault()}>
-        <Field label="To">
-          <select value={to} onChange={(e) => setTo(inputValue(e) as ResetTo)}>
-            <option value="earliest">Earliest</option>
-            <option value="latest">Latest</option>
-            <option value="offset">Offset</option>
-            <option value="timestamp">Timestamp</option>
-          </select>
-        </Field>
+        <PositionSelect label="To" value={to} onChange={setTo} />
         {(to === 'offset' || to === 'timestamp') && (
           <Field label={to === 'offset' ? 'Offset' : 'Time (RFC 3339)'}>
             <input

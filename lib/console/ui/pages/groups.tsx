@@ -1,6 +1,6 @@
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
-import { ErrorBox, Loading, Page, Table } from '../components.tsx'
+import { Page, Table, WhenLoaded } from '../components.tsx'
 import { formatCount } from '../format.ts'
 import { useLoad } from '../hooks.ts'
 import type { ConsumerGroup, LagSummary, List } from '../types.ts'
@@ -30,28 +30,27 @@ export function GroupsPage() {
   )
   return (
     <Page title="Consumer groups">
-      <ErrorBox error={groups.error} />
-      {groups.data ? (
-        <Table
-          rows={groups.data}
-          rowKey={(g) => g.consumer_group_id}
-          empty="No consumer groups yet."
-          columns={[
-            {
-              label: 'Group',
-              cell: (g) => (
-                <a href={`#/groups/${seg(g.consumer_group_id)}`}>{g.consumer_group_id}</a>
-              ),
-            },
-            { label: 'State', cell: (g) => g.state },
-            { label: 'Members', numeric: true, cell: (g) => g.members },
-            { label: 'Assignor', cell: (g) => g.partition_assignor },
-            { label: 'Total lag', numeric: true, cell: (g) => formatCount(g.totalLag) },
-          ]}
-        />
-      ) : (
-        !groups.error && <Loading what="groups" />
-      )}
+      <WhenLoaded state={groups} what="groups">
+        {(loaded) => (
+          <Table
+            rows={loaded}
+            rowKey={(g) => g.consumer_group_id}
+            empty="No consumer groups yet."
+            columns={[
+              {
+                label: 'Group',
+                cell: (g) => (
+                  <a href={`#/groups/${seg(g.consumer_group_id)}`}>{g.consumer_group_id}</a>
+                ),
+              },
+              { label: 'State', cell: (g) => g.state },
+              { label: 'Members', numeric: true, cell: (g) => g.members },
+              { label: 'Assignor', cell: (g) => g.partition_assignor },
+              { label: 'Total lag', numeric: true, cell: (g) => formatCount(g.totalLag) },
+            ]}
+          />
+        )}
+      </WhenLoaded>
     </Page>
   )
 }

@@ -1,13 +1,20 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
-import { ErrorBox, Field, inputValue, Page, Panel, TopicSelect } from '../components.tsx'
+import {
+  ErrorBox,
+  Field,
+  inputValue,
+  Page,
+  Panel,
+  type Position,
+  PositionSelect,
+  TopicSelect,
+} from '../components.tsx'
 import { formatTime, headerText, payloadText } from '../format.ts'
 import { useAction, useLoad } from '../hooks.ts'
 import { matchesFilter, NO_FILTER, type RecordFilter } from '../record-filter.ts'
 import type { Payload, ReadRecord, ReadResult, Topic } from '../types.ts'
-
-type Seek = 'earliest' | 'latest' | 'offset' | 'timestamp'
 
 /** Records kept in the page; the oldest go first when a tail brings more. */
 const MAX_SHOWN = 1000
@@ -25,7 +32,7 @@ function parseTime(text: string): number {
   return time
 }
 
-function startQuery(seek: Seek, at: string): string {
+function startQuery(seek: Position, at: string): string {
   switch (seek) {
     case 'earliest':
     case 'latest':
@@ -88,7 +95,7 @@ export function MessagesPage({ topic: initialTopic }: { readonly topic: string }
   const { path } = useCluster()
   const [topic, setTopic] = useState(initialTopic)
   const [partition, setPartition] = useState('all')
-  const [seek, setSeek] = useState<Seek>('earliest')
+  const [seek, setSeek] = useState<Position>('earliest')
   const [at, setAt] = useState('')
   const [limit, setLimit] = useState('50')
   const [valueType, setValueType] = useState('')
@@ -206,14 +213,7 @@ export function MessagesPage({ topic: initialTopic }: { readonly topic: string }
               ))}
             </select>
           </Field>
-          <Field label="Start at">
-            <select value={seek} onChange={(e) => setSeek(inputValue(e) as Seek)}>
-              <option value="earliest">Earliest</option>
-              <option value="latest">Latest</option>
-              <option value="offset">Offset</option>
-              <option value="timestamp">Timestamp</option>
-            </select>
-          </Field>
+          <PositionSelect label="Start at" value={seek} onChange={setSeek} />
           {(seek === 'offset' || seek === 'timestamp') && (
             <Field label={seek === 'offset' ? 'Offset' : 'Time (ISO 8601 or epoch ms)'}>
               <input name="at" value={at} onInput={(e) => setAt(inputValue(e))} />

@@ -1,19 +1,10 @@
 import { useState } from 'preact/hooks'
 import { useLocation } from 'wouter-preact'
+import { COMPATIBILITY_LEVELS } from '../../../registry/compatibility-levels.ts'
 import { api, seg } from '../api.ts'
-import { ErrorBox, Field, inputValue, Loading, Page, Panel, Table } from '../components.tsx'
+import { ErrorBox, Field, inputValue, Page, Panel, Table, WhenLoaded } from '../components.tsx'
 import { useAction, useLoad } from '../hooks.ts'
 import type { SubjectVersion } from '../types.ts'
-
-export const COMPATIBILITY_LEVELS = [
-  'BACKWARD',
-  'BACKWARD_TRANSITIVE',
-  'FORWARD',
-  'FORWARD_TRANSITIVE',
-  'FULL',
-  'FULL_TRANSITIVE',
-  'NONE',
-] as const
 
 /** A compatibility level, shown and changed with PUT on `configPath` (`/config` or `/config/{subject}`). */
 export function CompatibilityLevel({
@@ -116,24 +107,24 @@ export function SchemasPage() {
           onChanged={global.reload}
         />
       )}
-      <ErrorBox error={subjects.error ?? global.error} />
-      {subjects.data ? (
-        <Table
-          rows={subjects.data}
-          rowKey={(s) => s.subject}
-          empty="No subjects yet."
-          columns={[
-            {
-              label: 'Subject',
-              cell: (s) => <a href={`#/schemas/${seg(s.subject)}`}>{s.subject}</a>,
-            },
-            { label: 'Latest version', numeric: true, cell: (s) => s.version },
-            { label: 'Schema id', numeric: true, cell: (s) => s.id },
-          ]}
-        />
-      ) : (
-        !subjects.error && <Loading what="subjects" />
-      )}
+      <ErrorBox error={global.error} />
+      <WhenLoaded state={subjects} what="subjects">
+        {(loaded) => (
+          <Table
+            rows={loaded}
+            rowKey={(s) => s.subject}
+            empty="No subjects yet."
+            columns={[
+              {
+                label: 'Subject',
+                cell: (s) => <a href={`#/schemas/${seg(s.subject)}`}>{s.subject}</a>,
+              },
+              { label: 'Latest version', numeric: true, cell: (s) => s.version },
+              { label: 'Schema id', numeric: true, cell: (s) => s.id },
+            ]}
+          />
+        )}
+      </WhenLoaded>
       <NewSubject />
     </Page>
   )

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks'
+import { MAINTENANCE_TASKS, type MaintenanceTask } from '../../../maintenance/tasks.ts'
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
 import { ErrorBox, Page, Panel, Table, TopicSelect } from '../components.tsx'
@@ -6,7 +7,6 @@ import { formatBytes, formatCount, formatTime } from '../format.ts'
 import { useAction, useLoad } from '../hooks.ts'
 import type { List, MaintenanceReport, Segment, Segments, Topic, TopicConfig } from '../types.ts'
 
-const TASKS = ['merge', 'compact', 'retention', 'gc'] as const
 const REPORTS_ITEM = 'sluice.maintenanceReports'
 /** Index entries listed per partition; the summary counts them all. */
 const SHOWN_ENTRIES = 200
@@ -106,7 +106,7 @@ function ReportView({ report }: { readonly report: MaintenanceReport }) {
 
 function Maintenance({ topic, onRun }: { readonly topic: string; readonly onRun: () => void }) {
   const { path } = useCluster()
-  const [tasks, setTasks] = useState<readonly string[]>(['merge', 'compact', 'retention'])
+  const [tasks, setTasks] = useState<readonly MaintenanceTask[]>(['merge', 'compact', 'retention'])
   const [reports, setReports] = useState(loadReports)
   const action = useAction()
   const run = async () => {
@@ -128,7 +128,7 @@ function Maintenance({ topic, onRun }: { readonly topic: string; readonly onRun:
         API could show: the reports below are the runs started from this tab.
       </p>
       <div class="inline">
-        {TASKS.map((task) => (
+        {MAINTENANCE_TASKS.map((task) => (
           <label key={task} class="check">
             <input
               type="checkbox"

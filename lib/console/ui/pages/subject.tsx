@@ -1,7 +1,7 @@
 import { diffLines } from 'diff'
 import { useEffect, useState } from 'preact/hooks'
 import { api, seg } from '../api.ts'
-import { ErrorBox, Field, inputValue, Loading, Page, Panel } from '../components.tsx'
+import { ErrorBox, Field, inputValue, Page, Panel, WhenLoaded } from '../components.tsx'
 import { prettySchema } from '../format.ts'
 import { useAction, useLoad } from '../hooks.ts'
 import type { Compatibility, SubjectVersion } from '../types.ts'
@@ -187,7 +187,7 @@ export function SubjectPage({ subject }: { readonly subject: string }) {
   const latest = useVersion(subject, latestNumber)
   return (
     <Page title={subject}>
-      <ErrorBox error={versions.error ?? level.error} />
+      <ErrorBox error={level.error} />
       {level.data && (
         <CompatibilityLevel
           configPath={`/config/${seg(subject)}`}
@@ -195,38 +195,36 @@ export function SubjectPage({ subject }: { readonly subject: string }) {
           onChanged={level.reload}
         />
       )}
-      {versions.data ? (
-        <>
-          <Panel title="Versions">
-            <VersionSelect
-              label="Version"
-              versions={versions.data}
-              value={shown ?? latestNumber}
-              onChange={setShown}
-            />
-            <ErrorBox error={viewed.error} />
-            {viewed.data && (
-              <>
-                <p class="muted">Schema id {viewed.data.id}</p>
-                <pre>{prettySchema(viewed.data.schema)}</pre>
-              </>
+      <WhenLoaded state={versions} what="versions">
+        {(loaded) => (
+          <>
+            <Panel title="Versions">
+              <VersionSelect
+                label="Version"
+                versions={loaded}
+                value={shown ?? latestNumber}
+                onChange={setShown}
+              />
+              <ErrorBox error={viewed.error} />
+              {viewed.data && (
+                <>
+                  <p class="muted">Schema id {viewed.data.id}</p>
+                  <pre>{prettySchema(viewed.data.schema)}</pre>
+                </>
+              )}
+            </Panel>
+            {loaded.length > 1 && <Diff key={loaded.length} subject={subject} versions={loaded} />}
+            {latest.data && (
+              <NewVersion
+                key={latest.data.version}
+                subject={subject}
+                latest={prettySchema(latest.data.schema)}
+                onRegistered={versions.reload}
+              />
             )}
-          </Panel>
-          {versions.data.length > 1 && (
-            <Diff key={versions.data.length} subject={subject} versions={versions.data} />
-          )}
-          {latest.data && (
-            <NewVersion
-              key={latest.data.version}
-              subject={subject}
-              latest={prettySchema(latest.data.schema)}
-              onRegistered={versions.reload}
-            />
-          )}
-        </>
-      ) : (
-        !versions.error && <Loading what="versions" />
-      )}
+          </>
+        )}
+      </WhenLoaded>
     </Page>
   )
 }

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks'
 import { useLocation } from 'wouter-preact'
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
-import { ErrorBox, Field, inputValue, Loading, Page, Panel, Table } from '../components.tsx'
+import { ErrorBox, Field, inputValue, Page, Panel, Table, WhenLoaded } from '../components.tsx'
 import { parseConfigLines } from '../config-lines.ts'
 import { formatBytes, formatCount, formatRate } from '../format.ts'
 import { useAction, useLoad } from '../hooks.ts'
@@ -76,47 +76,46 @@ export function TopicsPage() {
   const stats = useTopicStats(topics.data?.data ?? [])
   return (
     <Page title="Topics">
-      <ErrorBox error={topics.error} />
-      {topics.data ? (
-        <Table
-          rows={topics.data.data}
-          rowKey={(topic) => topic.topic_name}
-          empty="No topics yet: create one below."
-          columns={[
-            {
-              label: 'Topic',
-              cell: (t) => <a href={`#/topics/${seg(t.topic_name)}`}>{t.topic_name}</a>,
-            },
-            { label: 'Partitions', numeric: true, cell: (t) => t.partitions_count },
-            {
-              label: 'Records',
-              numeric: true,
-              cell: (t) => {
-                const s = stats.get(t.topic_name)
-                return s ? formatCount(recordsIn(s)) : '…'
+      <WhenLoaded state={topics} what="topics">
+        {(loaded) => (
+          <Table
+            rows={loaded.data}
+            rowKey={(topic) => topic.topic_name}
+            empty="No topics yet: create one below."
+            columns={[
+              {
+                label: 'Topic',
+                cell: (t) => <a href={`#/topics/${seg(t.topic_name)}`}>{t.topic_name}</a>,
               },
-            },
-            {
-              label: 'Size',
-              numeric: true,
-              cell: (t) => {
-                const s = stats.get(t.topic_name)
-                return s ? formatBytes(bytesIn(s)) : '…'
+              { label: 'Partitions', numeric: true, cell: (t) => t.partitions_count },
+              {
+                label: 'Records',
+                numeric: true,
+                cell: (t) => {
+                  const s = stats.get(t.topic_name)
+                  return s ? formatCount(recordsIn(s)) : '…'
+                },
               },
-            },
-            {
-              label: 'Throughput',
-              numeric: true,
-              cell: (t) => {
-                const rate = stats.get(t.topic_name)?.rate
-                return rate === undefined ? 'measuring…' : formatRate(rate)
+              {
+                label: 'Size',
+                numeric: true,
+                cell: (t) => {
+                  const s = stats.get(t.topic_name)
+                  return s ? formatBytes(bytesIn(s)) : '…'
+                },
               },
-            },
-          ]}
-        />
-      ) : (
-        !topics.error && <Loading what="topics" />
-      )}
+              {
+                label: 'Throughput',
+                numeric: true,
+                cell: (t) => {
+                  const rate = stats.get(t.topic_name)?.rate
+                  return rate === undefined ? 'measuring…' : formatRate(rate)
+                },
+              },
+            ]}
+          />
+        )}
+      </WhenLoaded>
       <p class="muted small">
         Throughput is measured by this page: records appended between two samples 5 s apart.
       </p>
