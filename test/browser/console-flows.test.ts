@@ -81,6 +81,16 @@ it('creates a topic from the form, and shows the API refusing a bad one', async 
     expect(await shownError(page)).toContain(refusal)
 
     await control(page, 'Name').fill('clicks')
+    await control(page, 'Partitions').fill('two')
+    await page.getByRole('button', { name: 'Create topic' }).click()
+    const notANumber = await apiMessage('POST', `${C}/topics`, {
+      topic_name: 'clicks',
+      partitions_count: 'two',
+      configs: [],
+    })
+    await page.getByText(notANumber).waitFor()
+    expect((await server.api('GET', `${C}/topics/clicks`)).status).toBe(404)
+
     await control(page, 'Partitions').fill('2')
     await control(page, 'Cleanup policy').selectOption('compact')
     await page.getByRole('button', { name: 'Create topic' }).click()

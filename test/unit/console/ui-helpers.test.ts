@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseConfigLines } from '../../../lib/console/ui/config-lines.ts'
+import { numberOrText, parseConfigLines } from '../../../lib/console/ui/form-input.ts'
 import {
   base64OfText,
   formatBytes,
@@ -101,5 +101,15 @@ describe('config lines', () => {
         { name: 'segment.ms', value: '' },
       ],
     )
+  })
+})
+
+describe('numbers typed in forms', () => {
+  it('become numbers when they read as one, and stay text for the API to refuse otherwise', () => {
+    expect(numberOrText(' 3 ')).toBe(3)
+    expect(numberOrText('0')).toBe(0)
+    expect(numberOrText('-1')).toBe(-1)
+    expect(numberOrText('three')).toBe('three')
+    expect(numberOrText('')).toBe('')
   })
 })

@@ -14,6 +14,7 @@ import {
   TopicSelect,
   WhenLoaded,
 } from '../components.tsx'
+import { numberOrText } from '../form-input.ts'
 import { formatCount } from '../format.ts'
 import { useAction, useInterval, useLoad } from '../hooks.ts'
 import { LagChart, type LagSample } from '../lag-chart.tsx'
@@ -101,11 +102,11 @@ function ResetOffsets({
   const body = (validateOnly: boolean) => ({
     to,
     validate_only: validateOnly,
-    ...(to === 'offset' && { offset: Number(at) }),
+    ...(to === 'offset' && { offset: numberOrText(at) }),
     ...(to === 'timestamp' && { timestamp: at }),
     ...(scope === 'topic' && { topics: [topic] }),
     ...(scope === 'partition' && {
-      partitions: [{ topic_name: topic, partition_id: Number(partition) }],
+      partitions: [{ topic_name: topic, partition_id: numberOrText(partition) }],
     }),
   })
   const current = new Map(

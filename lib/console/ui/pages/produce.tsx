@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks'
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
 import { ErrorBox, Field, inputValue, Page, Panel, TopicSelect } from '../components.tsx'
+import { numberOrText } from '../form-input.ts'
 import { base64OfText } from '../format.ts'
 import { useAction } from '../hooks.ts'
 
@@ -38,7 +39,7 @@ function avroValue(source: SchemaSource, schema: string, text: string) {
     case 'latest':
       return { data: value }
     case 'id':
-      return { type: 'AVRO', schema_id: Number(schema), data: value }
+      return { type: 'AVRO', schema_id: numberOrText(schema), data: value }
     case 'inline':
       return { type: 'AVRO', schema, data: value }
   }
@@ -64,7 +65,7 @@ export function ProducePage({ topic: initialTopic }: { readonly topic: string })
   const action = useAction()
 
   const body = () => ({
-    ...(partition.trim() !== '' && { partition_id: Number(partition) }),
+    ...(partition.trim() !== '' && { partition_id: numberOrText(partition) }),
     ...(keyFormat !== 'none' && { key: data(keyFormat, key, 'key') }),
     value:
       valueFormat === 'null'

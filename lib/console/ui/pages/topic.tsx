@@ -3,6 +3,7 @@ import { useLocation } from 'wouter-preact'
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
 import { ErrorBox, Field, inputValue, Loading, Page, Panel, Table } from '../components.tsx'
+import { numberOrText } from '../form-input.ts'
 import { formatBytes, formatCount, formatRate } from '../format.ts'
 import { useAction, useLoad } from '../hooks.ts'
 import { useTopicStats } from '../topic-stats.ts'
@@ -117,7 +118,9 @@ function Alter({ topic, onChanged }: { readonly topic: Topic; readonly onChanged
           event.preventDefault()
           if (
             await grow.run(() =>
-              api('PATCH', url, { body: { partitions_count: Number(count) } }).then(() => true),
+              api('PATCH', url, { body: { partitions_count: numberOrText(count) } }).then(
+                () => true,
+              ),
             )
           )
             onChanged()

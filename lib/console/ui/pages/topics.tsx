@@ -3,7 +3,7 @@ import { useLocation } from 'wouter-preact'
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
 import { ErrorBox, Field, inputValue, Page, Panel, Table, WhenLoaded } from '../components.tsx'
-import { parseConfigLines } from '../config-lines.ts'
+import { numberOrText, parseConfigLines } from '../form-input.ts'
 import { formatBytes, formatCount, formatRate } from '../format.ts'
 import { useAction, useLoad } from '../hooks.ts'
 import { bytesIn, recordsIn, useTopicStats } from '../topic-stats.ts'
@@ -26,7 +26,11 @@ function CreateTopic({ onCreated }: { readonly onCreated: (name: string) => void
           if (policy !== 'delete') entries.unshift({ name: 'cleanup.policy', value: policy })
           const created = await action.run(() =>
             api<Topic>('POST', path('/topics'), {
-              body: { topic_name: name, partitions_count: Number(partitions), configs: entries },
+              body: {
+                topic_name: name,
+                partitions_count: numberOrText(partitions),
+                configs: entries,
+              },
             }),
           )
           if (created) onCreated(created.topic_name)

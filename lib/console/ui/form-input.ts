@@ -11,3 +11,13 @@ export function parseConfigLines(text: string): { name: string; value: string }[
         : { name: line.slice(0, at).trim(), value: line.slice(at + 1).trim() }
     })
 }
+
+/**
+ * A number typed in a form, as a JSON number when it reads as one and as the
+ * text otherwise: the API then refuses it with its own message, where
+ * Number() would have sent null (NaN) and let a default stand in silently.
+ */
+export function numberOrText(text: string): number | string {
+  const trimmed = text.trim()
+  return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : text
+}
