@@ -28,10 +28,17 @@ function page({ version }: ConsoleBundle): string {
 `
 }
 
+/** `GET /` from a browser (one that asks for HTML) opens the console; API clients get the API's answer. */
+const openConsoleFromRoot: MiddlewareHandler = async (c, next) => {
+  if (!(c.req.header('accept') ?? '').includes('text/html')) return next()
+  return c.redirect(CONSOLE_PATH.slice(1), 302)
+}
+
 /**
- * The console's page and assets. They hold no data (everything comes from the
- * API, with the key the user signs in with), so they are served without
- * authentication; assets are named by content hash and cached for good.
+ * The console's page and assets, mounted at the app's root. They hold no data
+ * (everything comes from the API, with the key the user signs in with), so
+ * they are served without authentication; assets are named by content hash
+ * and cached for good.
  */
 export function consoleRoutes(bundle: ConsoleBundle = CONSOLE_BUNDLE): Hono {
   const assets = new Map<string, Asset>([
@@ -47,12 +54,17 @@ export function consoleRoutes(bundle: ConsoleBundle = CONSOLE_BUNDLE): Hono {
   const html = page(bundle)
   const app = new Hono()
 
-  app.get('/', (c) => {
+  app.get('/', openConsoleFromRoot)
+
+  app.get(CONSOLE_PATH, (c) => {
     c.header('cache-control', 'no-cache')
     return c.html(html)
   })
 
-  app.get('/assets/:file', (c) => {
+  // Relative to /console/, the page's asset links would miss: one canonical address.
+  app.get(`${CONSOLE_PATH}/`, (c) => c.redirect(`../${CONSOLE_PATH.slice(1)}`, 301))
+
+  app.get(`${CONSOLE_PATH}/assets/:file`, (c) => {
     const asset = assets.get(c.req.param('file'))
     if (!asset) {
       return c.json(
@@ -71,10 +83,4 @@ export function consoleRoutes(bundle: ConsoleBundle = CONSOLE_BUNDLE): Hono {
   })
 
   return app
-}
-
-/** `GET /` from a browser (one that asks for HTML) opens the console; API clients get the API's answer. */
-export const openConsoleFromRoot: MiddlewareHandler = async (c, next) => {
-  if (!(c.req.header('accept') ?? '').includes('text/html')) return next()
-  return c.redirect(CONSOLE_PATH.slice(1), 302)
 }

@@ -1,6 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono'
 import type { Broker } from '../broker/broker.ts'
-import { CONSOLE_PATH, consoleRoutes, openConsoleFromRoot } from '../console/routes.ts'
+import { consoleRoutes } from '../console/routes.ts'
 import { ClusterNotFoundError } from '../errors.ts'
 import { MAINTENANCE_TASKS, type MaintenanceTask } from '../maintenance/tasks.ts'
 import type { SchemaRegistry } from '../registry/registry.ts'
@@ -50,8 +50,7 @@ export function createApp({
   )
   if (observe) app.use(observe)
   // Before authentication: the console's page holds no data and signs in with an API key itself.
-  app.route(CONSOLE_PATH, consoleRoutes())
-  app.get('/', openConsoleFromRoot)
+  app.route('/', consoleRoutes())
   if (authenticate) app.use(authenticate)
   app.use(bodyLimit(maxRequestBytes))
 

@@ -1,14 +1,13 @@
 import { gunzipSync } from 'node:zlib'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { consoleRoutes, openConsoleFromRoot } from '../../../lib/console/routes.ts'
+import { consoleRoutes } from '../../../lib/console/routes.ts'
 
 const bundle = { script: 'console.log("console")', style: 'body{margin:0}', version: 'abc123' }
 
 function app(): Hono {
   const served = new Hono()
-  served.route('/console', consoleRoutes(bundle))
-  served.get('/', openConsoleFromRoot)
+  served.route('/', consoleRoutes(bundle))
   served.notFound((c) => c.json({ error_code: 404, message: 'none' }, 404))
   return served
 }
@@ -39,6 +38,14 @@ describe('console routes', () => {
     expect(gzipped.headers.get('vary')).toBe('accept-encoding')
     expect(gzipped.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
     expect(gunzipSync(Buffer.from(await gzipped.arrayBuffer())).toString()).toBe(bundle.script)
+  })
+
+  it('send /console/ to /console, where the relative asset links hold', async () => {
+    const response = await app().request('/console/')
+    expect(response.status).toBe(301)
+    expect(new URL(response.headers.get('location') ?? '', 'http://x/console/').pathname).toBe(
+      '/console',
+    )
   })
 
   it('answer an asset of another version with a 404 that says to reload', async () => {
