@@ -28,6 +28,23 @@ function page({ version }: ConsoleBundle): string {
 `
 }
 
+/**
+ * The page may load and call nothing but its own origin: a script injected
+ * through some payload shown could not send the API key anywhere else.
+ * (Inline style attributes remain allowed: the lag chart's legend uses them.)
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "style-src-attr 'unsafe-inline'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ')
+
 /** `GET /` from a browser (one that asks for HTML) opens the console; API clients get the API's answer. */
 const openConsoleFromRoot: MiddlewareHandler = async (c, next) => {
   if (!(c.req.header('accept') ?? '').includes('text/html')) return next()
@@ -58,6 +75,7 @@ export function consoleRoutes(bundle: ConsoleBundle = CONSOLE_BUNDLE): Hono {
 
   app.get(CONSOLE_PATH, (c) => {
     c.header('cache-control', 'no-cache')
+    c.header('content-security-policy', CONTENT_SECURITY_POLICY)
     return c.html(html)
   })
 

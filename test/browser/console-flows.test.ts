@@ -213,7 +213,8 @@ it('produces Avro through the registry and shows it decoded', async () => {
 
 it('resets a group with a dry run first, and charts its lag', async () => {
   await createTopic('audit', 2)
-  for (const n of [1, 2, 3]) await produce('audit', { n }, n % 2)
+  // Two records in each partition: a refused offset then reads the same whichever partition refuses it.
+  for (const n of [1, 2, 3, 4]) await produce('audit', { n }, n % 2)
   const reset = await server.api('POST', `${C}/consumer-groups/auditors/offsets:reset`, {
     to: 'latest',
     topics: ['audit'],
@@ -241,17 +242,17 @@ it('resets a group with a dry run first, and charts its lag', async () => {
     await page.getByRole('button', { name: 'Dry run' }).click()
     await page.getByText('Dry run: nothing committed').waitFor()
     expect(await page.locator('td[data-label="Committed now"]').allTextContents()).toEqual([
-      '1',
+      '2',
       '2',
     ])
     expect(await page.locator('td[data-label="Would be"]').allTextContents()).toEqual(['0', '0'])
-    expect(await committed()).toEqual([1, 2])
+    expect(await committed()).toEqual([2, 2])
 
     await page.getByRole('button', { name: 'Reset', exact: true }).click()
     await page.getByText('Offsets reset:').waitFor()
     expect(await committed()).toEqual([0, 0])
-    await page.getByText('total lag 3', { exact: false }).waitFor()
-    expect(await page.locator('td[data-label="Was"]').allTextContents()).toEqual(['1', '2'])
+    await page.getByText('total lag 4', { exact: false }).waitFor()
+    expect(await page.locator('td[data-label="Was"]').allTextContents()).toEqual(['2', '2'])
     // Two samples, five seconds apart, make the first chart.
     await page.getByRole('img', { name: 'Lag over time' }).waitFor({ timeout: 20_000 })
     await screenshot(page, 'flow-group-reset')

@@ -18,6 +18,9 @@ describe('console routes', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/^text\/html/)
     expect(response.headers.get('cache-control')).toBe('no-cache')
+    expect(response.headers.get('content-security-policy')).toMatch(
+      /default-src 'none'; script-src 'self'; .*connect-src 'self'/,
+    )
     const html = await response.text()
     expect(html).toContain('<script type="module" src="console/assets/console-abc123.js">')
     expect(html).toContain('<link rel="stylesheet" href="console/assets/console-abc123.css">')
