@@ -136,6 +136,32 @@ export function Field({
   )
 }
 
+/** A one-line text input with its label; `numeric` brings up a phone's number pad. */
+export function TextField({
+  label,
+  name,
+  value,
+  onValue,
+  numeric = false,
+}: {
+  readonly label: string
+  readonly name?: string
+  readonly value: string
+  readonly onValue: (value: string) => void
+  readonly numeric?: boolean
+}) {
+  return (
+    <Field label={label}>
+      <input
+        name={name}
+        inputMode={numeric ? 'numeric' : undefined}
+        value={value}
+        onInput={(e) => onValue(inputValue(e))}
+      />
+    </Field>
+  )
+}
+
 /** The value of an input, select or textarea event. */
 export function inputValue(
   event: JSX.TargetedEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>,

@@ -11,6 +11,7 @@ import {
   type Position,
   PositionSelect,
   Table,
+  TextField,
   TopicSelect,
   WhenLoaded,
 } from '../components.tsx'
@@ -148,14 +149,13 @@ function ResetOffsets({
         </Field>
         {scope !== 'committed' && <TopicSelect value={topic} onChange={setTopic} />}
         {scope === 'partition' && (
-          <Field label="Partition">
-            <input
-              name="reset_partition"
-              inputMode="numeric"
-              value={partition}
-              onInput={(e) => setPartition(inputValue(e))}
-            />
-          </Field>
+          <TextField
+            label="Partition"
+            name="reset_partition"
+            numeric
+            value={partition}
+            onValue={setPartition}
+          />
         )}
         <div class="buttons">
           <button type="button" disabled={action.running} onClick={() => submit(true)}>

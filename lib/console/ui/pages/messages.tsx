@@ -9,6 +9,7 @@ import {
   Panel,
   type Position,
   PositionSelect,
+  TextField,
   TopicSelect,
 } from '../components.tsx'
 import { formatTime, headerText, payloadText } from '../format.ts'
@@ -215,18 +216,20 @@ export function MessagesPage({ topic: initialTopic }: { readonly topic: string }
           </Field>
           <PositionSelect label="Start at" value={seek} onChange={setSeek} />
           {(seek === 'offset' || seek === 'timestamp') && (
-            <Field label={seek === 'offset' ? 'Offset' : 'Time (ISO 8601 or epoch ms)'}>
-              <input name="at" value={at} onInput={(e) => setAt(inputValue(e))} />
-            </Field>
-          )}
-          <Field label="Per partition">
-            <input
-              name="max_records"
-              inputMode="numeric"
-              value={limit}
-              onInput={(e) => setLimit(inputValue(e))}
+            <TextField
+              label={seek === 'offset' ? 'Offset' : 'Time (ISO 8601 or epoch ms)'}
+              name="at"
+              value={at}
+              onValue={setAt}
             />
-          </Field>
+          )}
+          <TextField
+            label="Per partition"
+            name="max_records"
+            numeric
+            value={limit}
+            onValue={setLimit}
+          />
           <Field label="Decode values as">
             <select value={valueType} onChange={(e) => setValueType(inputValue(e))}>
               <option value="">As produced</option>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
-import { ErrorBox, Field, inputValue, Page, Panel, TopicSelect } from '../components.tsx'
+import { ErrorBox, Field, inputValue, Page, Panel, TextField, TopicSelect } from '../components.tsx'
 import { numberOrText } from '../form-input.ts'
 import { base64OfText } from '../format.ts'
 import { useAction } from '../hooks.ts'
@@ -95,14 +95,13 @@ export function ProducePage({ topic: initialTopic }: { readonly topic: string })
           }}
         >
           <TopicSelect value={topic} onChange={setTopic} />
-          <Field label="Partition (empty: by key)">
-            <input
-              name="partition"
-              inputMode="numeric"
-              value={partition}
-              onInput={(e) => setPartition(inputValue(e))}
-            />
-          </Field>
+          <TextField
+            label="Partition (empty: by key)"
+            name="partition"
+            numeric
+            value={partition}
+            onValue={setPartition}
+          />
           <Field label="Key format">
             <select value={keyFormat} onChange={(e) => setKeyFormat(inputValue(e) as KeyFormat)}>
               <option value="STRING">String</option>
@@ -112,9 +111,7 @@ export function ProducePage({ topic: initialTopic }: { readonly topic: string })
             </select>
           </Field>
           {keyFormat !== 'none' && (
-            <Field label="Key">
-              <input name="key" value={key} onInput={(e) => setKey(inputValue(e))} />
-            </Field>
+            <TextField label="Key" name="key" value={key} onValue={setKey} />
           )}
           <Field label="Value format">
             <select

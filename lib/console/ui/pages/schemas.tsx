@@ -2,7 +2,16 @@ import { useState } from 'preact/hooks'
 import { useLocation } from 'wouter-preact'
 import { COMPATIBILITY_LEVELS } from '../../../registry/compatibility-levels.ts'
 import { api, seg } from '../api.ts'
-import { ErrorBox, Field, inputValue, Page, Panel, Table, WhenLoaded } from '../components.tsx'
+import {
+  ErrorBox,
+  Field,
+  inputValue,
+  Page,
+  Panel,
+  Table,
+  TextField,
+  WhenLoaded,
+} from '../components.tsx'
 import { useAction, useLoad } from '../hooks.ts'
 import type { SubjectVersion } from '../types.ts'
 
@@ -62,9 +71,12 @@ function NewSubject() {
           if (registered) navigate(`/schemas/${seg(subject)}`)
         }}
       >
-        <Field label="Subject (e.g. orders-value)">
-          <input name="subject" value={subject} onInput={(e) => setSubject(inputValue(e))} />
-        </Field>
+        <TextField
+          label="Subject (e.g. orders-value)"
+          name="subject"
+          value={subject}
+          onValue={setSubject}
+        />
         <Field label="Avro schema">
           <textarea
             name="schema"

@@ -2,7 +2,16 @@ import { useState } from 'preact/hooks'
 import { useLocation } from 'wouter-preact'
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
-import { ErrorBox, Field, inputValue, Loading, Page, Panel, Table } from '../components.tsx'
+import {
+  ErrorBox,
+  Field,
+  inputValue,
+  Loading,
+  Page,
+  Panel,
+  Table,
+  TextField,
+} from '../components.tsx'
 import { numberOrText } from '../form-input.ts'
 import { formatBytes, formatCount, formatRate } from '../format.ts'
 import { useAction, useLoad } from '../hooks.ts'
@@ -126,9 +135,7 @@ function Alter({ topic, onChanged }: { readonly topic: Topic; readonly onChanged
             onChanged()
         }}
       >
-        <Field label="Partitions (grow only)">
-          <input inputMode="numeric" value={count} onInput={(e) => setCount(inputValue(e))} />
-        </Field>
+        <TextField label="Partitions (grow only)" numeric value={count} onValue={setCount} />
         <button type="submit" disabled={grow.running}>
           Set partitions
         </button>

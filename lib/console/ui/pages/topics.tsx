@@ -2,7 +2,16 @@ import { useState } from 'preact/hooks'
 import { useLocation } from 'wouter-preact'
 import { api, seg } from '../api.ts'
 import { useCluster } from '../cluster.ts'
-import { ErrorBox, Field, inputValue, Page, Panel, Table, WhenLoaded } from '../components.tsx'
+import {
+  ErrorBox,
+  Field,
+  inputValue,
+  Page,
+  Panel,
+  Table,
+  TextField,
+  WhenLoaded,
+} from '../components.tsx'
 import { numberOrText, parseConfigLines } from '../form-input.ts'
 import { formatBytes, formatCount, formatRate } from '../format.ts'
 import { useAction, useLoad } from '../hooks.ts'
@@ -36,17 +45,14 @@ function CreateTopic({ onCreated }: { readonly onCreated: (name: string) => void
           if (created) onCreated(created.topic_name)
         }}
       >
-        <Field label="Name">
-          <input name="topic_name" value={name} onInput={(e) => setName(inputValue(e))} />
-        </Field>
-        <Field label="Partitions">
-          <input
-            name="partitions_count"
-            inputMode="numeric"
-            value={partitions}
-            onInput={(e) => setPartitions(inputValue(e))}
-          />
-        </Field>
+        <TextField label="Name" name="topic_name" value={name} onValue={setName} />
+        <TextField
+          label="Partitions"
+          name="partitions_count"
+          numeric
+          value={partitions}
+          onValue={setPartitions}
+        />
         <Field label="Cleanup policy">
           <select value={policy} onChange={(e) => setPolicy(inputValue(e))}>
             <option value="delete">delete</option>
