@@ -121,12 +121,14 @@ export class GroupAdmin {
   /**
    * Sets the committed offsets of a group without members: to the log start,
    * the log end, an offset inside the log, or the first record at a time.
-   * Creates the group if it does not exist, as Kafka does.
+   * Creates the group if it does not exist, as Kafka does. With `validateOnly`
+   * it answers what it would commit (Kafka's --dry-run) and commits nothing.
    */
   async resetOffsets(
     groupId: string,
     selection: ResetSelection,
     to: StartPosition,
+    { validateOnly = false } = {},
   ): Promise<OffsetToCommit[]> {
     validateGroupId(groupId)
     const partitions = await this.select(groupId, selection)
@@ -147,6 +149,7 @@ export class GroupAdmin {
         metadata: '',
       })),
     )
+    if (validateOnly) return offsets
     try {
       await this.coordinator.commit(groupId, { kind: 'none' }, offsets)
     } catch (error) {

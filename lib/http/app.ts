@@ -1,5 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono'
 import type { Broker } from '../broker/broker.ts'
+import { consoleRoutes } from '../console/routes.ts'
 import { ClusterNotFoundError } from '../errors.ts'
 import { MAINTENANCE_TASKS, type MaintenanceTask } from '../maintenance/tasks.ts'
 import type { SchemaRegistry } from '../registry/registry.ts'
@@ -48,6 +49,8 @@ export function createApp({
     c.json({ error_code: 404, message: `No resource at ${c.req.method} ${c.req.path}.` }, 404),
   )
   if (observe) app.use(observe)
+  // Before authentication: the console's page holds no data and signs in with an API key itself.
+  app.route('/', consoleRoutes())
   if (authenticate) app.use(authenticate)
   app.use(bodyLimit(maxRequestBytes))
 

@@ -138,6 +138,8 @@ const instant = z.string().refine((text) => Number.isFinite(Date.parse(text)), {
 })
 
 const selection = {
+  /** Answer what would be committed, commit nothing: Kafka's --dry-run. */
+  validate_only: z.boolean().optional(),
   topics: z.array(z.string().min(1)).min(1).optional(),
   partitions: z
     .array(
@@ -224,6 +226,7 @@ export function consumerGroupRoutes({ broker, clusterId }: HttpDeps): Hono {
         }),
       },
       resetTarget(body),
+      { validateOnly: body.validate_only ?? false },
     )
     return c.json({
       cluster_id: clusterId,

@@ -164,8 +164,16 @@ describe('admin', () => {
     const committed = async () => (await lags(group)).map((l) => l.current_offset)
 
     expectError(await reset({ to: 'earliest', topics: [topic] }), 409, 40903, /NON_EMPTY_GROUP/)
+    const dryRunWithMember = await reset({ to: 'earliest', topics: [topic], validate_only: true })
+    expectError(dryRunWithMember, 409, 40903, /NON_EMPTY_GROUP/)
     expect(await committed()).toEqual([5])
     await consumer.delete()
+
+    const dryRun = await reset({ to: 'offset', offset: 1, validate_only: true })
+    expect(dryRun.status, dryRun.text).toBe(200)
+    expect(dryRun.body.data).toEqual([{ topic_name: topic, partition_id: 0, offset: 1 }])
+    expect(await committed()).toEqual([5])
+    expectError(await reset({ to: 'offset', offset: 9, validate_only: true }), 416, 41601)
 
     const earliest = await reset({ to: 'earliest' })
     expect(earliest.status, earliest.text).toBe(200)

@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { gunzipSync } from 'node:zlib'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
+import { CONSOLE_BUNDLE } from '../../../lib/console/bundle.generated.ts'
 import { formatApiKey, newApiKey, secretHash } from '../../../lib/http/auth/api-key.ts'
 import { ApiKeyTable } from '../../../lib/http/auth/api-key-table.ts'
 import type { AuthMode } from '../../../lib/http/auth/authenticate.ts'
@@ -172,6 +174,27 @@ describe('the API bundle from cdk.out', () => {
         path: `${C}/topics/orders/partitions/0/records?offset=2`,
       })
       expect(json(readViaHttpApi).data.map((r: { offset: number }) => r.offset)).toEqual([2])
+    })
+
+    it('serves the console to a browser without a key, its script gzipped', async () => {
+      const page = await handler(
+        functionUrlEvent({ method: 'GET', path: '/console', headers: { accept: 'text/html' } }),
+        localContext(),
+      )
+      expect(page.statusCode).toBe(200)
+      const script = /src="console\/(assets\/console-\w+\.js)"/.exec(page.body ?? '')?.[1]
+      const asset = await handler(
+        functionUrlEvent({
+          method: 'GET',
+          path: `/console/${script}`,
+          headers: { 'accept-encoding': 'gzip' },
+        }),
+        localContext(),
+      )
+      expect(asset.statusCode).toBe(200)
+      expect(asset.isBase64Encoded).toBe(true)
+      const body = gunzipSync(Buffer.from(asset.body ?? '', 'base64')).toString()
+      expect(body).toBe(CONSOLE_BUNDLE.script)
     })
 
     it('answers an anonymous request 401 with error code 40101 and writes nothing', async () => {
