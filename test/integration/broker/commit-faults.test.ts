@@ -239,7 +239,10 @@ describe('a crash between the S3 PUT and the commit', () => {
     // Without a producer id nothing can tell whether such a commit landed: the answer says so.
     const failed = produce(broker.appender, topic, records)
     await expect(failed).rejects.toBeInstanceOf(CommitOutcomeUnknownError)
-    await expect(failed).rejects.toMatchObject({ code: 50004, cause: { message: /simulated crash/ } })
+    await expect(failed).rejects.toMatchObject({
+      code: 50004,
+      cause: { message: /simulated crash/ },
+    })
     crash.remove()
     // Not retried: only a lost race is.
     expect(crash.hits).toBe(1)
