@@ -39,6 +39,8 @@ export interface FaultCheckRun {
   /** Produce and poll calls the history holds. */
   readonly operations: number
   readonly failedPolls: number
+  /** Why sends ended without a clear answer, by error message. */
+  readonly unknownSends: Readonly<Record<string, number>>
   readonly maintenanceRuns: { readonly ok: number; readonly failed: number }
   readonly elapsedMs: number
 }
@@ -150,6 +152,7 @@ export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCh
       faults: faults.counts(),
       operations: produces.length + polls.length,
       failedPolls,
+      unknownSends: countBy(produces.flatMap((op) => (op.outcome === 'unknown' ? [op.error] : []))),
       maintenanceRuns: maintenance,
       elapsedMs,
     }
@@ -272,4 +275,10 @@ async function readLog(broker: Broker, topic: TopicItem): Promise<Map<number, Ob
     log.set(partition, records)
   }
   return log
+}
+
+function countBy(keys: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1
+  return counts
 }

@@ -117,12 +117,14 @@ export class ProducerTable {
       )
       if (Item === undefined) {
         const identity = await this.create(transactionalId, now)
+        // The SDK resends a put whose answer was lost: finding its own claim is success.
         const claimed = await conditionHeld(() =>
           this.documents.send(
             new PutCommand({
               TableName: this.table,
               Item: { ...transactionalKey, producerId: identity.producerId, createdAt: now },
-              ConditionExpression: 'attribute_not_exists(producerKey)',
+              ConditionExpression: 'attribute_not_exists(producerKey) OR producerId = :id',
+              ExpressionAttributeValues: { ':id': identity.producerId },
             }),
           ),
         )
@@ -144,7 +146,7 @@ export class ProducerTable {
             TableName: this.table,
             Key: transactionalKey,
             UpdateExpression: 'SET producerId = :new',
-            ConditionExpression: 'producerId = :old',
+            ConditionExpression: 'producerId IN (:old, :new)',
             ExpressionAttributeValues: { ':new': identity.producerId, ':old': producerId },
           }),
         ),
@@ -191,6 +193,8 @@ export class ProducerTable {
       }),
     )
     const producerId = (Attributes?.nextId as number) - 1
+    // The counter hands each id out once, so nothing else writes this item: the
+    // put needs no condition, and the SDK may resend it after a lost answer.
     await this.documents.send(
       new PutCommand({
         TableName: this.table,
@@ -201,7 +205,6 @@ export class ProducerTable {
           createdAt: now,
           ...(transactionalId !== undefined && { transactionalId }),
         },
-        ConditionExpression: 'attribute_not_exists(producerKey)',
       }),
     )
     return { producerId, epoch: 0 }

@@ -78,6 +78,17 @@ describe('producer ids', () => {
     expect(second).toEqual({ producerId: first.producerId, epoch: 1 })
     expect(other.producerId).not.toBe(first.producerId)
   })
+
+  it('are issued when the answers to their writes are lost and the SDK resends them', async () => {
+    const lose = loseResponse(ctx.storage.clients.dynamodb, 'PutItemCommand', { times: 2 })
+    onTestFinished(() => lose.remove())
+    const claimed = await newProducer('resent')
+    expect(lose.hits).toBe(2)
+    expect(claimed.epoch).toBe(0)
+    lose.remove()
+    const fresh = await newProducer()
+    expect(fresh.producerId).toBeGreaterThan(claimed.producerId)
+  })
 })
 
 describe('an idempotent produce', () => {
