@@ -11,6 +11,7 @@ import {
   UnknownProducerIdError,
 } from '../../../lib/errors.ts'
 import { readBatchHeader } from '../../../lib/log/record-batch.ts'
+import { MAX_IDEMPOTENT_PARTITIONS_PER_COMMIT } from '../../../lib/storage/log-commit.ts'
 import { ObjectStore } from '../../../lib/storage/object-store.ts'
 import type { ProducerIdentity } from '../../../lib/storage/producer-sequences.ts'
 import type { TopicItem } from '../../../lib/storage/topic-table.ts'
@@ -227,6 +228,27 @@ describe('an idempotent produce', () => {
       baseSequence: 1,
       recordsCount: 2,
     })
+  })
+})
+
+describe('a request wider than one transaction', () => {
+  it('commits 33 partitions a transaction, each stored once however often it is sent', async () => {
+    const width = MAX_IDEMPOTENT_PARTITIONS_PER_COMMIT + 7
+    const topic = await topicNamed('wide', width)
+    const producer = await newProducer()
+    const request = range(width).flatMap((partition) => sequenced(partition, 0, [`v${partition}`]))
+    const counter = countCommands(ctx.storage.clients.dynamodb)
+    onTestFinished(() => counter.remove())
+
+    const first = await produce(ctx.broker.appender, topic, request, producer)
+    expect(counter.count(COMMIT)).toBe(2)
+    const again = await produce(ctx.broker.appender, topic, request, producer)
+    expect(counter.count(COMMIT)).toBe(2)
+    expect(offsetsOf(first)).toEqual(range(width).map(() => 0))
+    expect(offsetsOf(again)).toEqual(offsetsOf(first))
+    for (const partition of [0, MAX_IDEMPOTENT_PARTITIONS_PER_COMMIT, width - 1]) {
+      expect(await values(topic, partition)).toEqual([`v${partition}`])
+    }
   })
 })
 
