@@ -22,10 +22,15 @@ const batchBody = z.object({
 
 const recordProducerFields = z.object(producerFields)
 
+function isRecordObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
 /** The producer of records sent to `records`: each names it, and all of one request name the same. */
 function producerOfRecords(values: readonly unknown[]): ProducerIdentity | undefined {
   const identities = values.map((value) =>
-    producerOf(parseWith(recordProducerFields, typeof value === 'object' ? value : {})),
+    // A record that is no object has no producer fields; it is refused as a record of its own.
+    producerOf(parseWith(recordProducerFields, isRecordObject(value) ? value : {})),
   )
   const [first] = identities
   const same = identities.every(
