@@ -142,3 +142,48 @@ export class StorageError extends SluiceError {
   override name = 'StorageError'
   readonly code = 50002
 }
+
+/**
+ * A commit whose answer never came: the records may or may not be stored.
+ * Sending them again may store them twice, so this is not "retriable"; a
+ * request with a producer id never ends here, since its resend is recognised.
+ */
+export class CommitOutcomeUnknownError extends SluiceError {
+  override name = 'CommitOutcomeUnknownError'
+  readonly code = 50004
+}
+
+/*
+ * Idempotent producer errors. Kafka's names come first in the message, as the
+ * group errors do; each has its own code so a client can act on it.
+ */
+
+/** Kafka's OUT_OF_ORDER_SEQUENCE_NUMBER: a batch skips or repeats sequences the log does not expect. */
+export class OutOfOrderSequenceError extends SluiceError {
+  override name = 'OutOfOrderSequenceError'
+  readonly code = 40904
+  constructor(
+    readonly partition: number,
+    readonly expectedSequence: number,
+    readonly firstSequence: number,
+  ) {
+    super(
+      `OUT_OF_ORDER_SEQUENCE_NUMBER: partition ${partition} expected sequence ${expectedSequence}, got ${firstSequence}.`,
+    )
+  }
+}
+
+/** Kafka's INVALID_PRODUCER_EPOCH (PRODUCER_FENCED): a newer epoch of the producer id exists, or this one was never issued. */
+export class InvalidProducerEpochError extends SluiceError {
+  override name = 'InvalidProducerEpochError'
+  readonly code = 40905
+}
+
+/** Kafka's UNKNOWN_PRODUCER_ID: no producer with this id was ever initialized. */
+export class UnknownProducerIdError extends SluiceError {
+  override name = 'UnknownProducerIdError'
+  readonly code = 40906
+  constructor(readonly producerId: number) {
+    super(`UNKNOWN_PRODUCER_ID: producer ${producerId} was never initialized.`)
+  }
+}

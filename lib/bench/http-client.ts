@@ -50,6 +50,17 @@ export class InProcessClient {
     }
   }
 
+  /** Starts an idempotent producer session: `POST /producers`. */
+  async initProducer(): Promise<{ producer_id: number; producer_epoch: number }> {
+    const response = await this.app.request(`/v3/clusters/${this.clusterId}/producers`, {
+      method: 'POST',
+    })
+    if (response.status !== 200) {
+      throw new Error(`Producer init failed (HTTP ${response.status}): ${await response.text()}`)
+    }
+    return (await response.json()) as { producer_id: number; producer_epoch: number }
+  }
+
   async readPage(
     topic: string,
     partition: number,

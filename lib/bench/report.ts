@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { GIB } from './cost.ts'
+import { renderIdempotenceReport } from './idempotence-report.ts'
 import type { MachineConditions } from './machine.ts'
 import type { BenchResults, Measurement } from './results.ts'
 import { type Column, dollars, figure, formatTable } from './table.ts'
@@ -132,6 +133,8 @@ export function renderReport(results: BenchResults): string {
     '',
     `Read: partition 0 of each cell's topic from offset 0, one consumer, pages of up to 10,000 records / 4 MiB`,
     readTable(results),
+    '',
+    renderIdempotenceReport(results.idempotence),
     '',
     'How to read this:',
     ...(results.localEngines

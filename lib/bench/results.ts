@@ -2,6 +2,7 @@ import type { BenchMode, BenchPlan, ProduceCell } from './cells.ts'
 import type { ClientProducerResult } from './client-producer-cell.ts'
 import type { ConsumerResult } from './consumer-cell.ts'
 import type { CostPerGiB } from './cost.ts'
+import type { IdempotenceComparison } from './idempotence-cell.ts'
 import type { MachineConditions } from './machine.ts'
 import type { MaintenanceResult } from './maintenance-cell.ts'
 import type { AWS_PRICES } from './prices.ts'
@@ -61,6 +62,7 @@ export interface BenchResults {
   readonly prices: typeof AWS_PRICES
   readonly produce: readonly ProduceResult[]
   readonly reads: readonly ReadResult[]
+  readonly idempotence: IdempotenceComparison
   readonly maintenance: readonly MaintenanceResult[]
   readonly consumers: readonly ConsumerResult[]
   readonly clientProducer: readonly ClientProducerResult[]

@@ -7,6 +7,7 @@ import { runConsumerCells } from './consumer-cell.ts'
 import type { CellContext } from './context.ts'
 import type { BenchEnvironment } from './environment.ts'
 import { InProcessClient } from './http-client.ts'
+import { runIdempotenceCells } from './idempotence-cell.ts'
 import { machineConditions } from './machine.ts'
 import { runMaintenanceCells } from './maintenance-cell.ts'
 import { AWS_PRICES } from './prices.ts'
@@ -66,6 +67,7 @@ export async function runBench(
       `${cell.id}: produce ${(result.sluice.elapsedMs / 1000).toFixed(1)} s, floor ${(result.floor.elapsedMs / 1000).toFixed(1)} s, read ${(read.read.elapsedMs / 1000).toFixed(1)} s`,
     )
   }
+  const idempotence = await runIdempotenceCells(context, progress)
   const maintenance = await runMaintenanceCells(context, progress)
   const consumers = await runConsumerCells(context, progress)
   const clientProducer = await runClientProducerCells(context, progress)
@@ -84,6 +86,7 @@ export async function runBench(
     prices: AWS_PRICES,
     produce,
     reads,
+    idempotence,
     maintenance,
     consumers,
     clientProducer,

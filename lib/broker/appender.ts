@@ -1,4 +1,9 @@
-import { RetriableStorageError, SluiceError, StorageError } from '../errors.ts'
+import {
+  CommitOutcomeUnknownError,
+  RetriableStorageError,
+  SluiceError,
+  StorageError,
+} from '../errors.ts'
 import type { LogRecord, TimestampType } from '../log/record.ts'
 import { encodeRecordBatch } from '../log/record-batch.ts'
 import { timestampRange } from '../log/timestamp-range.ts'
@@ -7,11 +12,20 @@ import { ingestObjectKey } from '../storage/keys.ts'
 import {
   CommitConflictError,
   type LogCommitter,
+  MAX_IDEMPOTENT_PARTITIONS_PER_COMMIT,
   MAX_PARTITIONS_PER_COMMIT,
   type PartitionAppend,
 } from '../storage/log-commit.ts'
 import type { ObjectStore } from '../storage/object-store.ts'
 import type { PartitionHeads } from '../storage/partition-heads.ts'
+import {
+  checkSequence,
+  type ProducerIdentity,
+  type SequencedBatch,
+  type SequenceVerdict,
+  stateAfterAppend,
+} from '../storage/producer-sequences.ts'
+import type { ProducerStateWrite, ProducerTable, ProducerView } from '../storage/producer-table.ts'
 import { storageErrorFor } from '../storage/storage-errors.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import { type BrokerMetrics, NO_BROKER_METRICS } from './broker-metrics.ts'
@@ -50,16 +64,38 @@ interface PartitionBatch {
   readonly partition: number
   /** Positions of the batch's records in the request, in log order. */
   readonly indices: readonly number[]
-  readonly timestamps: readonly number[]
+  /** The producer's CreateTime of each record, where it gave one. */
+  readonly createTimes: readonly (number | undefined)[]
+  readonly timestampType: TimestampType
+  readonly minTimestamp: number
+  readonly maxTimestamp: number
   readonly bytes: Buffer
   readonly byteOffset: number
   readonly formats: string
+  /** The batch's sequences, when an idempotent producer sent it. */
+  readonly sequence: SequencedBatch | undefined
 }
+
+/** How one partition's batch ended: stored (now, or by an earlier send of it), or refused. */
+type BatchResult =
+  | {
+      readonly kind: 'stored'
+      readonly duplicate: boolean
+      readonly offsets: readonly number[]
+      readonly appendTimes: readonly number[]
+    }
+  | { readonly kind: 'refused'; readonly error: SluiceError }
+
+const APPEND: SequenceVerdict = { kind: 'append', fencesEpoch: false }
 
 /**
  * The produce path. Every partition's batch goes into one new S3 object, which
  * no reader can see until a DynamoDB transaction assigns its offsets; only
  * after that commit is any record acknowledged.
+ *
+ * With a producer id, the same transaction checks and advances the producer's
+ * sequence on each partition (Kafka's idempotent producer): a batch sent again
+ * gets the offsets it was stored at, a gap or a fenced epoch is refused.
  */
 export class LogAppender {
   private readonly options: AppenderOptions
@@ -68,15 +104,24 @@ export class LogAppender {
     private readonly objects: ObjectStore,
     private readonly heads: PartitionHeads,
     private readonly committer: LogCommitter,
+    private readonly producers: ProducerTable,
     options: Partial<AppenderOptions> = {},
   ) {
     this.options = { ...DEFAULT_APPENDER_OPTIONS, ...options }
   }
 
-  async append(topic: TopicItem, records: readonly ProduceRecord[]): Promise<AppendOutcome[]> {
+  /**
+   * Appends the records; with `producer`, every record carries its partition
+   * and sequence, and a partition's records carry consecutive sequences.
+   */
+  async append(
+    topic: TopicItem,
+    records: readonly ProduceRecord[],
+    producer?: ProducerIdentity,
+  ): Promise<AppendOutcome[]> {
     if (records.length === 0) return []
     const now = this.options.clock()
-    const batches = this.encode(topic, records, now)
+    const batches = this.encode(topic, records, now, producer)
     const objectKey = ingestObjectKey(topic.topicId)
     // Bytes first: an object no index item points to is invisible, and GC reclaims it.
     // Heads are read only after the upload, as close to the commit as possible:
@@ -86,25 +131,23 @@ export class LogAppender {
     const outcomes: AppendOutcome[] = new Array(records.length)
     const failures: unknown[] = []
     // DynamoDB caps a transaction at 100 items, so very wide requests commit in slices.
-    for (let i = 0; i < batches.length; i += MAX_PARTITIONS_PER_COMMIT) {
-      const slice = batches.slice(i, i + MAX_PARTITIONS_PER_COMMIT)
+    const width = producer ? MAX_IDEMPOTENT_PARTITIONS_PER_COMMIT : MAX_PARTITIONS_PER_COMMIT
+    for (let i = 0; i < batches.length; i += width) {
+      const slice = batches.slice(i, i + width)
       try {
-        const bases = await this.commit(topic, slice, objectKey, now)
+        const results = await this.commit(topic, slice, objectKey, now, producer)
+        slice.forEach((batch, position) => {
+          settle(batch, results[position] as BatchResult, outcomes)
+        })
         this.options.metrics.recordsProduced(
-          slice.reduce((n, batch) => n + batch.indices.length, 0),
+          results.reduce(
+            (n, result, position) =>
+              result.kind === 'stored' && !result.duplicate
+                ? n + (slice[position] as PartitionBatch).indices.length
+                : n,
+            0,
+          ),
         )
-        for (const batch of slice) {
-          const base = bases.get(batch.partition) ?? 0
-          batch.indices.forEach((index, position) => {
-            const timestamp = batch.timestamps[position] ?? now
-            outcomes[index] = {
-              ok: true,
-              partition: batch.partition,
-              offset: base + position,
-              timestamp,
-            }
-          })
-        }
       } catch (error) {
         failures.push(error)
         for (const batch of slice) {
@@ -114,7 +157,7 @@ export class LogAppender {
       }
     }
     // With nothing committed the request simply failed; otherwise each record reports its own fate.
-    if (failures.length === Math.ceil(batches.length / MAX_PARTITIONS_PER_COMMIT)) throw failures[0]
+    if (failures.length === Math.ceil(batches.length / width)) throw failures[0]
     return outcomes
   }
 
@@ -122,6 +165,7 @@ export class LogAppender {
     topic: TopicItem,
     records: readonly ProduceRecord[],
     now: number,
+    producer: ProducerIdentity | undefined,
   ): PartitionBatch[] {
     const timestampType = topicConfigValue(topic.configs, 'message.timestamp.type') as TimestampType
     const partitions = assignPartitions(records, topic.partitionsCount, this.options.random)
@@ -133,55 +177,76 @@ export class LogAppender {
     })
     let byteOffset = 0
     return [...byPartition].map(([partition, indices]) => {
-      const logRecords: LogRecord[] = indices.map((index) => {
-        const record = records[index] as ProduceRecord
-        return {
-          key: record.key?.bytes ?? null,
-          value: record.value?.bytes ?? null,
-          headers: record.headers,
-          timestamp: timestampType === 'LogAppendTime' ? now : (record.timestamp ?? now),
-        }
+      const batchRecords = indices.map((index) => records[index] as ProduceRecord)
+      const createTimes = batchRecords.map((record) => record.timestamp)
+      const timestamps = timestampsAt(timestampType, createTimes, now)
+      const logRecords: LogRecord[] = batchRecords.map((record, position) => ({
+        key: record.key?.bytes ?? null,
+        value: record.value?.bytes ?? null,
+        headers: record.headers,
+        timestamp: timestamps[position] as number,
+      }))
+      const sequence = producer && sequencedBatch(partition, batchRecords)
+      const bytes = encodeRecordBatch(logRecords, {
+        timestampType,
+        appendTime: now,
+        ...(producer &&
+          sequence && {
+            producer: {
+              producerId: producer.producerId,
+              producerEpoch: producer.epoch,
+              baseSequence: sequence.firstSequence,
+            },
+          }),
       })
-      const bytes = encodeRecordBatch(logRecords, { timestampType, appendTime: now })
       const formats = encodeFormatRuns(
-        indices.map((index) => {
-          const record = records[index] as ProduceRecord
-          return { key: record.key?.format ?? 'BINARY', value: record.value?.format ?? 'BINARY' }
-        }),
+        batchRecords.map((record) => ({
+          key: record.key?.format ?? 'BINARY',
+          value: record.value?.format ?? 'BINARY',
+        })),
       )
       const batch: PartitionBatch = {
         partition,
         indices,
-        timestamps: logRecords.map((record) => record.timestamp),
+        createTimes,
+        timestampType,
+        ...timestampRange(timestamps),
         bytes,
         byteOffset,
         formats,
+        sequence,
       }
       byteOffset += bytes.length
       return batch
     })
   }
 
-  /** Commits one slice, re-reading heads after each lost race; returns each partition's base offset. */
+  /**
+   * Commits one slice, re-reading heads (and the producer's state) after each
+   * lost race; returns each batch's result, in order.
+   */
   private async commit(
     topic: TopicItem,
     batches: readonly PartitionBatch[],
     objectKey: string,
     now: number,
-  ): Promise<Map<number, number>> {
+    producer: ProducerIdentity | undefined,
+  ): Promise<BatchResult[]> {
     // Measured from before the upload: no commit ever references an object older
     // than this, which is what lets garbage collection's grace period be safe.
     const deadline = now + this.options.commitTimeoutMs
     const partitions = batches.map((batch) => batch.partition)
+    let unanswered = false
     for (let attempt = 0; ; attempt++) {
-      if (this.options.clock() >= deadline) {
-        throw new RetriableStorageError(
-          `Could not commit to topic '${topic.name}' within ${this.options.commitTimeoutMs} ms (partitions stayed contended); these records were not stored.`,
-        )
-      }
-      const heads = await this.heads.read(topic.topicId, partitions)
+      if (this.options.clock() >= deadline) throw this.timedOut(topic, unanswered)
+      const [heads, view] = await Promise.all([
+        this.heads.read(topic.topicId, partitions),
+        producer && this.producers.view(producer.producerId, topic.topicId, partitions),
+      ])
+      const verdicts = batches.map((batch) => verdictFor(producer, view, batch))
       const bases = new Map(partitions.map((p) => [p, heads.get(p)?.logEndOffset ?? 0]))
-      const appends: PartitionAppend[] = batches.map((batch) => {
+      const appending = batches.filter((_, i) => verdicts[i]?.kind === 'append')
+      const appends: PartitionAppend[] = appending.map((batch) => {
         const baseOffset = bases.get(batch.partition) ?? 0
         return {
           partition: batch.partition,
@@ -192,22 +257,138 @@ export class LogAppender {
             objectKey,
             byteOffset: batch.byteOffset,
             byteLength: batch.bytes.length,
-            ...timestampRange(batch.timestamps),
+            minTimestamp: batch.minTimestamp,
+            maxTimestamp: batch.maxTimestamp,
             formats: batch.formats,
             createdAt: now,
           },
         }
       })
       try {
-        await this.committer.commit(topic.topicId, appends, this.options.clock())
-        return bases
+        await this.committer.commit(
+          topic.topicId,
+          appends,
+          this.options.clock(),
+          producer &&
+            view && {
+              identity: producer,
+              writes: appending.map((batch) => stateWrite(producer, view, batch, bases, now)),
+              checkEpoch: verdicts.some((v) => v.kind === 'append' && v.fencesEpoch),
+            },
+        )
+        return batches.map((batch, i) =>
+          resultOf(batch, verdicts[i] as SequenceVerdict, bases, now),
+        )
       } catch (error) {
-        if (!(error instanceof CommitConflictError)) throw error
-        this.options.metrics.commitConflict()
+        if (error instanceof CommitConflictError) {
+          this.options.metrics.commitConflict()
+        } else if (error instanceof CommitOutcomeUnknownError && producer) {
+          // The producer's state tells on the next round whether the commit landed.
+          unanswered = true
+        } else {
+          throw error
+        }
         await backoff(attempt, this.options.backoff)
       }
     }
   }
+
+  private timedOut(topic: TopicItem, unanswered: boolean): RetriableStorageError {
+    const budget = `within ${this.options.commitTimeoutMs} ms`
+    return new RetriableStorageError(
+      unanswered
+        ? `Could not confirm the commit to topic '${topic.name}' ${budget}: the records may be stored. Resending them with the same producer id, epoch and sequences is safe: a stored batch is answered with its offsets, never stored twice.`
+        : `Could not commit to topic '${topic.name}' ${budget} (partitions stayed contended); these records were not stored.`,
+    )
+  }
+}
+
+/** What each record's timestamp is: the append time, or the producer's CreateTime when it gave one. */
+function timestampsAt(
+  type: TimestampType,
+  createTimes: readonly (number | undefined)[],
+  appendTime: number,
+): number[] {
+  return createTimes.map((time) => (type === 'LogAppendTime' ? appendTime : (time ?? appendTime)))
+}
+
+function sequencedBatch(partition: number, records: readonly ProduceRecord[]): SequencedBatch {
+  const firstSequence = records[0]?.sequence
+  if (firstSequence === undefined) {
+    throw new Error(
+      `An idempotent append needs a sequence on every record (partition ${partition})`,
+    )
+  }
+  return { partition, firstSequence, count: records.length }
+}
+
+function verdictFor(
+  producer: ProducerIdentity | undefined,
+  view: ProducerView | undefined,
+  batch: PartitionBatch,
+): SequenceVerdict {
+  if (!producer || !view || !batch.sequence) return APPEND
+  return checkSequence(producer, view.epoch, view.states.get(batch.partition), batch.sequence)
+}
+
+function stateWrite(
+  producer: ProducerIdentity,
+  view: ProducerView,
+  batch: PartitionBatch,
+  bases: ReadonlyMap<number, number>,
+  now: number,
+): ProducerStateWrite {
+  const previous = view.states.get(batch.partition)
+  const base = bases.get(batch.partition) ?? 0
+  return {
+    partition: batch.partition,
+    previous,
+    next: stateAfterAppend(producer, previous, batch.sequence as SequencedBatch, base, now),
+  }
+}
+
+function resultOf(
+  batch: PartitionBatch,
+  verdict: SequenceVerdict,
+  bases: ReadonlyMap<number, number>,
+  now: number,
+): BatchResult {
+  if (verdict.kind === 'refused') return verdict
+  if (verdict.kind === 'duplicate') {
+    return {
+      kind: 'stored',
+      duplicate: true,
+      offsets: verdict.offsets,
+      appendTimes: verdict.appendTimes,
+    }
+  }
+  const base = bases.get(batch.partition) ?? 0
+  return {
+    kind: 'stored',
+    duplicate: false,
+    offsets: batch.indices.map((_, position) => base + position),
+    appendTimes: batch.indices.map(() => now),
+  }
+}
+
+function settle(batch: PartitionBatch, result: BatchResult, outcomes: AppendOutcome[]): void {
+  batch.indices.forEach((index, position) => {
+    if (result.kind === 'refused') {
+      outcomes[index] = { ok: false, error: result.error }
+      return
+    }
+    const appendTime = result.appendTimes[position] as number
+    outcomes[index] = {
+      ok: true,
+      partition: batch.partition,
+      offset: result.offsets[position] as number,
+      timestamp: timestampsAt(
+        batch.timestampType,
+        [batch.createTimes[position]],
+        appendTime,
+      )[0] as number,
+    }
+  })
 }
 
 function asSluiceError(error: unknown): SluiceError {

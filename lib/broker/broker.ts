@@ -10,6 +10,7 @@ import type { AwsClients } from '../storage/aws-clients.ts'
 import { LogCommitter } from '../storage/log-commit.ts'
 import { ObjectStore } from '../storage/object-store.ts'
 import { PartitionHeads } from '../storage/partition-heads.ts'
+import { ProducerTable } from '../storage/producer-table.ts'
 import { SegmentIndex } from '../storage/segment-index.ts'
 import type { StorageNames } from '../storage/tables.ts'
 import { TopicTable } from '../storage/topic-table.ts'
@@ -28,6 +29,7 @@ export interface BrokerOptions {
 export interface Broker {
   readonly topics: Topics
   readonly appender: LogAppender
+  readonly producers: ProducerTable
   readonly reader: LogReader
   readonly segments: SegmentIndex
   readonly maintenance: Maintenance
@@ -46,9 +48,11 @@ export function createBroker(
   const committer = new LogCommitter(documents, names.tables)
   const topics = new Topics(new TopicTable(documents, names.tables.topics), heads)
   const reader = new LogReader(segments, objects, heads, options.reader)
+  const producers = new ProducerTable(documents, names.tables.producers)
   return {
     topics,
-    appender: new LogAppender(objects, heads, committer, options.appender),
+    appender: new LogAppender(objects, heads, committer, producers, options.appender),
+    producers,
     reader,
     segments,
     maintenance: new Maintenance(clients, names, options.maintenance),

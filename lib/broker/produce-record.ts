@@ -27,6 +27,8 @@ export interface ProduceRecord {
   readonly headers: readonly RecordHeader[]
   /** CreateTime from the producer, ms since the epoch; defaults to the broker's clock. */
   readonly timestamp?: number
+  /** The record's sequence on its partition, from an idempotent producer. */
+  readonly sequence?: number
 }
 
 export interface AppendedRecord {

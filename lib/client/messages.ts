@@ -111,9 +111,32 @@ export function encodeRecord(message: Message, id: string, partition: number): E
   return { json, bytes: Buffer.byteLength(json) }
 }
 
-/** The body of a `records:batch` request holding these entries. */
-export function batchBody(records: readonly EncodedRecord[]): string {
-  return `{"entries":[${records.map((record) => record.json).join(',')}]}`
+/** An idempotent producer session, as a `records:batch` request names it. */
+export interface ProducerSession {
+  readonly producerId: number
+  readonly epoch: number
+}
+
+/** An entry with the sequence an idempotent producer gave it on its partition. */
+export interface SequencedRecord extends EncodedRecord {
+  readonly sequence?: number
+}
+
+/** The most an idempotent request adds: its producer fields, and a sequence per entry. */
+export const IDEMPOTENCE_BYTES = {
+  request: '"producer_id":9007199254740991,"producer_epoch":32767,'.length,
+  entry: '"sequence":2147483647,'.length,
+}
+
+/** The body of a `records:batch` request holding these entries, from `producer` when given. */
+export function batchBody(records: readonly SequencedRecord[], producer?: ProducerSession): string {
+  const entries = records.map(({ json, sequence }) =>
+    sequence === undefined ? json : `{"sequence":${sequence},${json.slice(1)}`,
+  )
+  const fields = producer
+    ? `"producer_id":${producer.producerId},"producer_epoch":${producer.epoch},`
+    : ''
+  return `{${fields}"entries":[${entries.join(',')}]}`
 }
 
 /** What `batchBody` adds around its entries: the braces, the key, and a comma between each two. */

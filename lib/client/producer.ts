@@ -1,5 +1,6 @@
 import { partitionForKey } from '../log/partitioner.ts'
 import { backoff } from '../storage/backoff.ts'
+import { sequenceAfter } from '../storage/producer-sequences.ts'
 import type { ClusterPaths } from './cluster.ts'
 import {
   ClientStateError,
@@ -13,7 +14,9 @@ import {
   batchOverhead,
   type EncodedRecord,
   encodeRecord,
+  IDEMPOTENCE_BYTES,
   type Message,
+  type ProducerSession,
   toBytes,
 } from './messages.ts'
 import { type BatchingOptions, type QueuedRecord, RecordAccumulator } from './record-accumulator.ts'
@@ -21,9 +24,16 @@ import { DEFAULT_RETRY, type RetryOptions, segment, type Transport } from './tra
 
 export interface ProducerOptions extends Partial<BatchingOptions> {
   /**
+   * Kafka's enable.idempotence, on by default as in Kafka 3 and later: the
+   * producer gets a producer id, numbers its records per partition, and a
+   * retried request is recognised by the broker, so every record is stored
+   * exactly once and in order. `false` gives at-least-once delivery.
+   */
+  readonly idempotent?: boolean
+  /**
    * Requests in flight per topic. With 1 (the default) records of a partition
-   * are stored in the order they were sent, retries included; with more, a
-   * retried request can land after a later one, as in Kafka without idempotence.
+   * are stored in the order they were sent, retries included; with more (only
+   * without idempotence), a retried request can land after a later one.
    */
   readonly maxInFlightRequests?: number
   readonly retry?: Partial<RetryOptions>
@@ -55,6 +65,9 @@ const DEFAULT_METADATA_MAX_AGE_MS = 300_000
 
 interface PendingRecord extends EncodedRecord {
   readonly id: string
+  readonly partition: number
+  /** Given when the record is first sent, and kept for every resend. */
+  sequence?: number
   resolve(metadata: RecordMetadata): void
   reject(error: Error): void
 }
@@ -73,6 +86,20 @@ interface BatchReport {
   }[]
 }
 
+/** A producer id and epoch, and the next sequence of each partition it wrote to. */
+interface Session extends ProducerSession {
+  readonly nextSequence: Map<string, number>
+}
+
+/** Answers that may still succeed when the very same request is sent again. */
+function worthResending(error: Error, idempotent: boolean): boolean {
+  // An unknown outcome is resent only without idempotence: at least once, as asked.
+  return (
+    isRetriable(error) ||
+    (!idempotent && error instanceof SluiceRequestError && error.errorCode === 50004)
+  )
+}
+
 /** One topic's queue, its requests in flight, and the timer that sends lingering records. */
 interface Lane {
   readonly topic: string
@@ -89,14 +116,24 @@ interface Lane {
  * clients do) and resolves once they are stored; a topic's queued records go
  * out in one `records:batch` request when a partition's batch is full or the
  * oldest has lingered `lingerMs`. Failed requests and entries that may succeed
- * later (429, 50003, lost connections) are retried with backoff; a record can
- * then be stored twice (at-least-once, as Kafka without idempotence).
+ * later (429, 50003, lost connections) are retried with backoff. With
+ * idempotence (the default) a resent request carries the same producer id and
+ * sequences, so the broker stores each record once; when a batch fails for
+ * good, the producer starts a new session, since the broker may or may not
+ * hold that batch and the next one could not follow it. Without idempotence
+ * a record can be stored twice (at least once).
  */
 export class Producer {
   private readonly batching: BatchingOptions
   private readonly maxInFlight: number
   private readonly retry: RetryOptions
   private readonly metadataMaxAgeMs: number
+  private readonly idempotent: boolean
+  /** maxRequestBytes as given; the accumulator's limit leaves room for the producer fields. */
+  private readonly requestLimit: number
+  private session: Promise<Session> | undefined
+  /** What `session` resolved to, so a failed batch can end it at once. */
+  private activeSession: Session | undefined
   private readonly lanes = new Map<string, Lane>()
   private readonly partitionCounts = new Map<
     string,
@@ -113,12 +150,21 @@ export class Producer {
     options: ProducerOptions = {},
     private readonly clock: () => number = Date.now,
   ) {
+    this.idempotent = options.idempotent ?? true
+    this.requestLimit = options.maxRequestBytes ?? DEFAULT_BATCHING.maxRequestBytes
     this.batching = {
       lingerMs: options.lingerMs ?? DEFAULT_BATCHING.lingerMs,
       batchSize: options.batchSize ?? DEFAULT_BATCHING.batchSize,
-      maxRequestBytes: options.maxRequestBytes ?? DEFAULT_BATCHING.maxRequestBytes,
+      // Room for the producer fields, so the request with them still fits.
+      maxRequestBytes: this.requestLimit - (this.idempotent ? IDEMPOTENCE_BYTES.request : 0),
     }
     this.maxInFlight = options.maxInFlightRequests ?? 1
+    if (this.idempotent && this.maxInFlight > 1) {
+      // A batch that fails for good must be the last one sent to its partition: its successors restart the sequences.
+      throw new InvalidArgumentError(
+        'An idempotent producer keeps one request in flight per topic; set idempotent: false for more.',
+      )
+    }
     this.retry = { ...DEFAULT_RETRY, ...options.retry }
     this.metadataMaxAgeMs = options.metadataMaxAgeMs ?? DEFAULT_METADATA_MAX_AGE_MS
     if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) {
@@ -152,10 +198,13 @@ export class Producer {
     const prepared = record.messages.map((message, index) => {
       const partition = this.partitionFor(lane, message, count, index)
       const id = String(this.nextId++)
-      const encoded = encodeRecord(message, id, partition)
+      const plain = encodeRecord(message, id, partition)
+      const encoded = this.idempotent
+        ? { ...plain, bytes: plain.bytes + IDEMPOTENCE_BYTES.entry }
+        : plain
       if (encoded.bytes + batchOverhead(1) > this.batching.maxRequestBytes) {
         throw new InvalidArgumentError(
-          `messages[${index}] takes ${encoded.bytes} bytes as JSON, more than maxRequestBytes (${this.batching.maxRequestBytes}).`,
+          `messages[${index}] takes ${encoded.bytes} bytes as JSON, more than maxRequestBytes (${this.requestLimit}).`,
         )
       }
       return { partition, id, encoded }
@@ -164,7 +213,7 @@ export class Producer {
     const stored = prepared.map(
       ({ partition, id, encoded }) =>
         new Promise<RecordMetadata>((resolve, reject) => {
-          const pending: PendingRecord = { ...encoded, id, resolve, reject }
+          const pending: PendingRecord = { ...encoded, id, partition, resolve, reject }
           lane.records.append({ partition, record: pending, queuedAt: now })
         }),
     )
@@ -245,12 +294,24 @@ export class Producer {
   /** One batch to its end: stored, or failed for good; retriable failures are sent again. */
   private async deliver(topic: string, batch: readonly QueuedRecord<PendingRecord>[]) {
     let remaining = batch.map((queued) => queued.record)
+    let session: Session | undefined
+    if (this.idempotent) {
+      try {
+        session = await this.currentSession()
+      } catch (error) {
+        for (const record of remaining) record.reject(error as Error)
+        return
+      }
+      for (const record of remaining) record.sequence = takeSequence(session, topic, record)
+    }
+    const resend = (error: Error) => worthResending(error, this.idempotent)
     for (let attempt = 0; ; attempt++) {
-      const failures = await this.post(topic, remaining)
-      const retriable = failures.filter(({ error }) => isRetriable(error))
+      const failures = await this.post(topic, remaining, session)
+      const retriable = failures.filter(({ error }) => resend(error))
       const final =
-        attempt >= this.retry.retries ? failures : failures.filter((f) => !isRetriable(f.error))
+        attempt >= this.retry.retries ? failures : failures.filter((f) => !resend(f.error))
       for (const { record, error } of final) record.reject(error)
+      if (session && final.length > 0) this.endSession(session)
       if (final.length === failures.length) return
       remaining = retriable.map(({ record }) => record)
       await backoff(attempt, {
@@ -260,17 +321,56 @@ export class Producer {
     }
   }
 
+  /** The producer session new batches are numbered in, started on first use (Kafka's InitProducerId). */
+  private currentSession(): Promise<Session> {
+    if (!this.session) {
+      const started = this.cluster
+        .path('producers')
+        .then((path) =>
+          this.transport.json<{ producer_id: number; producer_epoch: number }>({
+            method: 'POST',
+            path,
+          }),
+        )
+        .then(({ producer_id, producer_epoch }) => {
+          const session = {
+            producerId: producer_id,
+            epoch: producer_epoch,
+            nextSequence: new Map<string, number>(),
+          }
+          if (this.session === started) this.activeSession = session
+          return session
+        })
+      started.catch(() => {
+        if (this.session === started) this.session = undefined
+      })
+      this.session = started
+    }
+    return this.session
+  }
+
+  /**
+   * A batch of `session` failed for good, so whether the broker holds it is
+   * unknown: later batches go out in a new session, numbered from 0.
+   */
+  private endSession(session: Session): void {
+    if (this.activeSession !== session) return
+    this.session = undefined
+    this.activeSession = undefined
+  }
+
   /** Sends one request; resolves the stored records and returns the failed ones with their errors. */
   private async post(
     topic: string,
     records: readonly PendingRecord[],
+    session: Session | undefined,
   ): Promise<{ record: PendingRecord; error: Error }[]> {
     let report: BatchReport
     try {
       report = await this.transport.json<BatchReport>({
         method: 'POST',
         path: await this.cluster.path(`topics/${segment(topic)}/records:batch`),
-        body: batchBody(records),
+        body: batchBody(records, session),
         // Retried here, entry by entry, so a request's stored entries are not sent twice.
         retry: { retries: 0 },
       })
@@ -318,4 +418,12 @@ export class Producer {
     count.catch(() => this.partitionCounts.delete(topic))
     return count
   }
+}
+
+/** The record's sequence on its partition in `session`, counting on from the last one given there. */
+function takeSequence(session: Session, topic: string, record: PendingRecord): number {
+  const key = `${topic}/${record.partition}`
+  const sequence = session.nextSequence.get(key) ?? 0
+  session.nextSequence.set(key, sequenceAfter(sequence, 1))
+  return sequence
 }

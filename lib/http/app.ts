@@ -13,6 +13,7 @@ import { v2TopicRoutes } from './v2/topics.ts'
 import { consumerGroupRoutes } from './v3/consumer-groups.ts'
 import { maintenanceRoutes } from './v3/maintenance.ts'
 import { produceRoutes } from './v3/produce.ts'
+import { producerRoutes } from './v3/producers.ts'
 import { recordRoutes } from './v3/records.ts'
 import { clusterResource, list, ResourceLinks } from './v3/resources.ts'
 import { topicRoutes } from './v3/topics.ts'
@@ -76,6 +77,7 @@ export function createApp({
   app.route(topics, produceRoutes(deps))
   app.route(topics, recordRoutes(deps))
   app.route('/v3/clusters/:cluster', maintenanceRoutes(deps, maintenanceRunTasks))
+  app.route('/v3/clusters/:cluster/producers', producerRoutes(deps))
   app.route('/topics', v2TopicRoutes(deps))
   app.route('/consumers', v2ConsumerRoutes(deps))
   app.route('/v3/clusters/:cluster/consumer-groups', consumerGroupRoutes(deps))

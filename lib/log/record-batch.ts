@@ -19,7 +19,7 @@ const LOG_APPEND_TIME_BIT = 0x08
 const CONTROL_BIT = 0x20
 const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
 
-/** What producers write where they have no leader epoch, producer id or sequence. */
+/** What a batch holds where it has no leader epoch, producer id or sequence. */
 const NO_VALUE = -1
 const INT32_MAX = 2 ** 31 - 1
 
@@ -62,6 +62,21 @@ export interface EncodeOptions {
   readonly appendTime?: number
   /** Defaults to base offset 0 with the records at consecutive offsets, as a producer sends them. */
   readonly placement?: BatchPlacement
+  /** The idempotent producer that sent the batch; without one the fields hold -1. */
+  readonly producer?: BatchProducer
+}
+
+/** The producer fields of a batch header. They are inside the CRC, so they are set when encoding. */
+export interface BatchProducer {
+  readonly producerId: number
+  readonly producerEpoch: number
+  readonly baseSequence: number
+}
+
+const NO_PRODUCER: BatchProducer = {
+  producerId: NO_VALUE,
+  producerEpoch: NO_VALUE,
+  baseSequence: NO_VALUE,
 }
 
 /** A batch that covers offsets but whose records were all compacted away. */
@@ -229,6 +244,7 @@ export function encodeRecordBatch(records: readonly LogRecord[], options: Encode
     baseTimestamp: timestamps.base,
     maxTimestamp: timestamps.max,
     recordsCount: records.length,
+    producer: options.producer ?? NO_PRODUCER,
   })
   records.forEach((record, index) => {
     writer.varint(bodySizes[index] as number)
@@ -268,6 +284,7 @@ export function encodeEmptyRecordBatch(span: EmptyBatchSpan): Buffer {
     baseTimestamp: NO_VALUE,
     maxTimestamp: span.maxTimestamp,
     recordsCount: 0,
+    producer: NO_PRODUCER,
   })
   return sealed(writer.finish())
 }
@@ -281,6 +298,7 @@ interface BatchHeaderFields {
   readonly baseTimestamp: number
   readonly maxTimestamp: number
   readonly recordsCount: number
+  readonly producer: BatchProducer
 }
 
 function writeBatchHeader(writer: ByteWriter, fields: BatchHeaderFields): void {
@@ -293,9 +311,9 @@ function writeBatchHeader(writer: ByteWriter, fields: BatchHeaderFields): void {
   writer.int32(fields.lastOffsetDelta)
   writer.int64(fields.baseTimestamp)
   writer.int64(fields.maxTimestamp)
-  writer.int64(NO_VALUE) // producerId
-  writer.int16(NO_VALUE) // producerEpoch
-  writer.int32(NO_VALUE) // baseSequence
+  writer.int64(fields.producer.producerId)
+  writer.int16(fields.producer.producerEpoch)
+  writer.int32(fields.producer.baseSequence)
   writer.int32(fields.recordsCount)
 }
 

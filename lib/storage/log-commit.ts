@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
+import { CommitOutcomeUnknownError } from '../errors.ts'
 import { partitionKey } from './keys.ts'
+import type { ProducerIdentity } from './producer-sequences.ts'
+import { type ProducerStateWrite, producerCommitItems } from './producer-table.ts'
 import type { SegmentEntry, SegmentItem } from './segment-index.ts'
+import { isDefiniteRefusal } from './storage-errors.ts'
 import type { StorageNames } from './tables.ts'
 
 /** A range to append to one partition, at the log end offset its writer last read. */
@@ -13,6 +17,21 @@ export interface PartitionAppend {
 
 /** DynamoDB caps a transaction at 100 items; each partition costs two (head + index). */
 export const MAX_PARTITIONS_PER_COMMIT = 50
+
+/**
+ * With a producer id each partition costs three (head, index, producer state),
+ * plus one check of the producer's epoch: 3 × 33 + 1 = 100.
+ */
+export const MAX_IDEMPOTENT_PARTITIONS_PER_COMMIT = 33
+
+/** The producer side of an idempotent commit. */
+export interface ProducerCommit {
+  readonly identity: ProducerIdentity
+  /** One per append, for the same partitions. */
+  readonly writes: readonly ProducerStateWrite[]
+  /** Whether the producer's epoch must still be current (its first write to some partition). */
+  readonly checkEpoch: boolean
+}
 
 /**
  * Another writer moved a partition head first, or DynamoDB saw a conflicting
@@ -43,24 +62,52 @@ export class LogCommitter {
     private readonly tables: StorageNames['tables'],
   ) {}
 
-  async commit(topicId: string, appends: readonly PartitionAppend[], now: number): Promise<void> {
+  /**
+   * Throws CommitConflictError when nothing was written because a condition
+   * failed, and CommitOutcomeUnknownError when the answer never came (after
+   * the SDK's own retries), so the transaction may or may not have landed.
+   */
+  async commit(
+    topicId: string,
+    appends: readonly PartitionAppend[],
+    now: number,
+    producer?: ProducerCommit,
+  ): Promise<void> {
     if (appends.length === 0) return
-    if (appends.length > MAX_PARTITIONS_PER_COMMIT) {
-      throw new RangeError(`A commit holds at most ${MAX_PARTITIONS_PER_COMMIT} partitions`)
-    }
+    const limit = producer ? MAX_IDEMPOTENT_PARTITIONS_PER_COMMIT : MAX_PARTITIONS_PER_COMMIT
+    if (appends.length > limit) throw new RangeError(`A commit holds at most ${limit} partitions`)
+    const items = [
+      ...appends.flatMap((append) => this.partitionItems(topicId, append, now)),
+      ...(producer
+        ? producerCommitItems(
+            this.tables.producers,
+            producer.identity,
+            topicId,
+            producer.writes,
+            producer.checkEpoch,
+            now,
+          )
+        : []),
+    ]
     try {
       await this.documents.send(
         new TransactWriteCommand({
-          TransactItems: appends.flatMap((append) => this.partitionItems(topicId, append, now)),
+          TransactItems: items,
           // The SDK resends this token on its own retries, so a commit whose answer
           // was lost is recognised by DynamoDB instead of landing twice.
           ClientRequestToken: randomUUID(),
         }),
       )
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error
-      const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None')
-      throw new CommitConflictError(reasons.filter((code) => code !== 'None'))
+      if (error instanceof TransactionCanceledException) {
+        const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None')
+        throw new CommitConflictError(reasons.filter((code) => code !== 'None'))
+      }
+      if (isDefiniteRefusal(error)) throw error
+      throw new CommitOutcomeUnknownError(
+        `The commit to the log got no answer (${(error as Error).name}): its records may or may not be stored, and sending them again may store them twice. Produce with a producer id to retry safely.`,
+        { cause: error },
+      )
     }
   }
 

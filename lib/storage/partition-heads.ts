@@ -1,5 +1,5 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { backoff } from './backoff.ts'
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import { batchGetItems } from './batch-get.ts'
 import { partitionKey } from './keys.ts'
 
 /** Where a partition's log starts and ends; the end is the next offset to be assigned. */
@@ -14,9 +14,6 @@ interface HeadItem extends PartitionHead {
   readonly partitionKey: string
 }
 
-const BATCH_GET_LIMIT = 100
-const UNPROCESSED_BACKOFF = { baseMs: 20, capMs: 1000 }
-
 export class PartitionHeads {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
@@ -27,30 +24,14 @@ export class PartitionHeads {
   async read(topicId: string, partitions: readonly number[]): Promise<Map<number, PartitionHead>> {
     const byKey = new Map(partitions.map((p) => [partitionKey(topicId, p), p]))
     const heads = new Map<number, PartitionHead>(partitions.map((p) => [p, EMPTY_HEAD]))
-    let pending = [...byKey.keys()].map((key) => ({ partitionKey: key }))
-    let throttledRounds = 0
-    while (pending.length > 0) {
-      const chunk = pending.slice(0, BATCH_GET_LIMIT)
-      pending = pending.slice(BATCH_GET_LIMIT)
-      const response = await this.documents.send(
-        new BatchGetCommand({
-          RequestItems: { [this.table]: { Keys: chunk, ConsistentRead: true } },
-        }),
-      )
-      for (const item of (response.Responses?.[this.table] ?? []) as HeadItem[]) {
-        const partition = byKey.get(item.partitionKey)
-        if (partition !== undefined) {
-          heads.set(partition, {
-            logStartOffset: item.logStartOffset,
-            logEndOffset: item.logEndOffset,
-          })
-        }
-      }
-      // Throttled keys come back unprocessed; they go round again with the rest.
-      const unprocessed = response.UnprocessedKeys?.[this.table]?.Keys ?? []
-      if (unprocessed.length > 0) {
-        pending.push(...(unprocessed as { partitionKey: string }[]))
-        await backoff(throttledRounds++, UNPROCESSED_BACKOFF)
+    const keys = [...byKey.keys()].map((key) => ({ partitionKey: key }))
+    for (const item of (await batchGetItems(this.documents, this.table, keys)) as HeadItem[]) {
+      const partition = byKey.get(item.partitionKey)
+      if (partition !== undefined) {
+        heads.set(partition, {
+          logStartOffset: item.logStartOffset,
+          logEndOffset: item.logEndOffset,
+        })
       }
     }
     return heads

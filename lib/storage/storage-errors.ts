@@ -26,3 +26,17 @@ export function storageErrorFor(error: unknown): StorageError | RetriableStorage
     ? new RetriableStorageError(`Storage is unavailable (${error.name}); retry the request.`)
     : new StorageError(`Storage request failed (${error.name}).`)
 }
+
+/**
+ * Whether the service refused a request outright, so it certainly changed
+ * nothing: a client fault other than "a transaction with this token is
+ * still running". Server faults, timeouts and lost connections leave the
+ * outcome unknown.
+ */
+export function isDefiniteRefusal(error: unknown): boolean {
+  return (
+    isAwsServiceFailure(error) &&
+    error.$fault === 'client' &&
+    error.name !== 'TransactionInProgressException'
+  )
+}

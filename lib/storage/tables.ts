@@ -88,6 +88,22 @@ export const tableDefinitions = {
     partitionKey: { name: 'groupId', type: 'S' },
     sortKey: { name: 'partitionKey', type: 'S' },
   },
+  /**
+   * Idempotent producers. Keys (`producerKey` / `entry`): `counter` /
+   * `producer-id` (the next producer id), `transactional/<id>` / `producer`
+   * (the producer id a transactional id was given), `producer/<id>` /
+   * `producer` (its current epoch), and `producer/<id>` /
+   * `partition/<topic id>/<partition>`: the producer's sequence state there,
+   * with its last batches, written in the transaction that appends them. One
+   * Query finds every partition a producer wrote to, so a new epoch can fence
+   * them all; partition states expire a week after their last write.
+   */
+  producers: {
+    suffix: 'producers',
+    partitionKey: { name: 'producerKey', type: 'S' },
+    sortKey: { name: 'entry', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+  },
   /** REST Proxy v2 consumer instances, by group and instance name; idle ones expire. */
   consumerInstances: {
     suffix: 'consumer-instances',

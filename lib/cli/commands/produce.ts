@@ -16,6 +16,8 @@ interface ProduceOptions extends ConnectionOptions {
   readonly schemaId?: number
   readonly lingerMs?: number
   readonly batchSize?: number
+  /** False with --no-idempotence. */
+  readonly idempotence: boolean
 }
 
 /** Sends stay bounded: reading pauses while this many lines await their delivery reports. */
@@ -64,11 +66,13 @@ export function produceCommand(io: CliIo): Command {
       nonNegativeInteger,
     )
     .option('--batch-size <bytes>', 'bytes per partition batch (default: 16384)', positiveInteger)
+    .option('--no-idempotence', 'at-least-once delivery: a retried request may store records twice')
     .addHelpText(
       'after',
       `
 Formats: string (the line), json (a JSON document per line), binary (base64 per
 line), avro (Avro's JSON encoding per line, with --schema or --schema-id).
+Records are produced idempotently (exactly once, in order, retries included).
 Stops at the first line it cannot use, naming it; the lines before it are produced.`,
     )
     .action(async (topic: string, file: string | undefined, _: unknown, command: Command) => {
@@ -79,6 +83,7 @@ Stops at the first line it cannot use, naming it; the lines before it are produc
       // Only a file has a known size to show progress against.
       const bar = fromFile ? progressBar(io.stderr, (await stat(file)).size, 'bytes') : undefined
       const producer = clientFor(options).producer({
+        idempotent: options.idempotence,
         ...(options.lingerMs !== undefined && { lingerMs: options.lingerMs }),
         ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
       })

@@ -15,6 +15,7 @@ import {
 } from '../../registry/schema-selection.ts'
 import { decodeBase64, toAvroPayload, toPayload } from '../payloads.ts'
 import { describeZodError } from '../request-body.ts'
+import { sequenceField } from './producers.ts'
 
 /** Formats the REST Proxy knows whose schemas Sluice's registry does not store. */
 const UNSUPPORTED_FORMATS = ['JSONSCHEMA', 'PROTOBUF'] as const
@@ -44,6 +45,7 @@ export const produceRecordBody = z.object({
   key: data.nullable().optional(),
   value: data.nullable().optional(),
   timestamp: z.string().nullable().optional(),
+  sequence: sequenceField,
 })
 
 export type ProduceRecordBody = z.infer<typeof produceRecordBody>
@@ -131,6 +133,7 @@ export async function toProduceRecord(
       value: await toRecordPayload(body.value, 'value', schemas),
       headers,
       ...(timestamp !== undefined && { timestamp }),
+      ...(body.sequence != null && { sequence: body.sequence }),
     }
   } catch (error) {
     if (error instanceof SluiceError) return error

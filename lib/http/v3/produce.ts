@@ -7,15 +7,42 @@ import { produce } from '../../broker/produce.ts'
 import type { Payload, ProduceRecord } from '../../broker/produce-record.ts'
 import { BadRequestError, type SluiceError } from '../../errors.ts'
 import { SchemaSelector } from '../../registry/schema-selection.ts'
+import type { ProducerIdentity } from '../../storage/producer-sequences.ts'
 import { concatenatedJson } from '../concatenated-json.ts'
 import type { HttpDeps } from '../deps.ts'
 import { errorBody, errorResponse } from '../error-response.ts'
-import { jsonBody, requireJsonContentType } from '../request-body.ts'
+import { jsonBody, parseWith, requireJsonContentType } from '../request-body.ts'
 import { produceRecordBody, toProduceRecord } from './produce-request.ts'
+import { producerFields, producerOf } from './producers.ts'
 
 const batchBody = z.object({
+  ...producerFields,
   entries: z.array(produceRecordBody.extend({ id: z.string().min(1) })).min(1),
 })
+
+const recordProducerFields = z.object(producerFields)
+
+function isRecordObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The producer of records sent to `records`: each names it, and all of one request name the same. */
+function producerOfRecords(values: readonly unknown[]): ProducerIdentity | undefined {
+  const identities = values.map((value) =>
+    // A record that is no object has no producer fields; it is refused as a record of its own.
+    producerOf(parseWith(recordProducerFields, isRecordObject(value) ? value : {})),
+  )
+  const [first] = identities
+  const same = identities.every(
+    (identity) => identity?.producerId === first?.producerId && identity?.epoch === first?.epoch,
+  )
+  if (!same) {
+    throw new BadRequestError(
+      'Records sent together must name the same producer_id and producer_epoch, or none.',
+    )
+  }
+  return first
+}
 
 /** What the REST Proxy reports of a produced key or value; registry payloads name their schema. */
 function payloadSummary(payload: Payload | null) {
@@ -71,8 +98,9 @@ export function produceRoutes({ broker, clusterId, registry }: HttpDeps): Hono {
     const topic = await broker.topics.describe(c.req.param('topic') as string)
     const schemas = new SchemaSelector(registry, topic.name)
     const produceAll = async (values: unknown[]) => {
+      const producer = producerOfRecords(values)
       const entries = await Promise.all(values.map((value) => toProduceRecord(value, schemas)))
-      const outcomes = await produce(broker.appender, topic, entries)
+      const outcomes = await produce(broker.appender, topic, entries, producer)
       return entries.map((entry, i) => report(topic.name, entry, outcomes[i] as AppendOutcome))
     }
     const body = c.req.raw.body
@@ -118,7 +146,7 @@ export function produceRoutes({ broker, clusterId, registry }: HttpDeps): Hono {
     const entries = await Promise.all(
       body.entries.map(({ id: _, ...record }) => toProduceRecord(record, schemas)),
     )
-    const outcomes = await produce(broker.appender, topic, entries)
+    const outcomes = await produce(broker.appender, topic, entries, producerOf(body))
     const successes: unknown[] = []
     const failures: unknown[] = []
     body.entries.forEach(({ id }, i) => {

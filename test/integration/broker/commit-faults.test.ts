@@ -1,7 +1,7 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3'
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { produce } from '../../../lib/broker/produce.ts'
-import { RetriableStorageError } from '../../../lib/errors.ts'
+import { CommitOutcomeUnknownError, RetriableStorageError } from '../../../lib/errors.ts'
 import { MAX_PARTITIONS_PER_COMMIT } from '../../../lib/storage/log-commit.ts'
 import type { TopicItem } from '../../../lib/storage/topic-table.ts'
 import {
@@ -236,7 +236,13 @@ describe('a crash between the S3 PUT and the commit', () => {
       record({ partition: 0, value: 'never-0' }),
       record({ partition: 1, value: 'never-1' }),
     ]
-    await expect(produce(broker.appender, topic, records)).rejects.toThrow(/simulated crash/)
+    // Without a producer id nothing can tell whether such a commit landed: the answer says so.
+    const failed = produce(broker.appender, topic, records)
+    await expect(failed).rejects.toBeInstanceOf(CommitOutcomeUnknownError)
+    await expect(failed).rejects.toMatchObject({
+      code: 50004,
+      cause: { message: /simulated crash/ },
+    })
     crash.remove()
     // Not retried: only a lost race is.
     expect(crash.hits).toBe(1)

@@ -141,6 +141,14 @@ describe('produce and consume', () => {
     expect(read).toMatchObject({ code: 0, stdout: '{"n":1}\n' })
   })
 
+  it('produces with or without idempotence, each line once', async () => {
+    const topic = await topicWith()
+    expect((await sluice(['produce', topic], { input: 'a\nb\n' })).code).toBe(0)
+    expect((await sluice(['produce', topic, '--no-idempotence'], { input: 'c\n' })).code).toBe(0)
+    const read = await sluice(['consume', topic, '--from-beginning'])
+    expect(read).toMatchObject({ code: 0, stdout: 'a\nb\nc\n' })
+  })
+
   it('round-trips binary values, and reads a partition from an offset as JSON lines', async () => {
     const topic = await topicWith(2)
     const values = ['AAEC', '/w==', 'aGVsbG8=']

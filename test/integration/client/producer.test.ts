@@ -202,3 +202,90 @@ describe('a producer meeting failures', () => {
     )
   })
 })
+
+/**
+ * A fetch whose first `losses` produce requests reach the server and are
+ * served, but whose answers never come back: the connection drops, as a
+ * client sees a Lambda timeout or a reset socket.
+ */
+function losingProduceAnswers(losses: number) {
+  const counter = countingFetch()
+  let left = losses
+  const fetchLosing: typeof fetch = async (input, init) => {
+    const response = await counter.fetch(input, init)
+    const url = String(input instanceof Request ? input.url : input)
+    if (url.endsWith('/records:batch') && left-- > 0) {
+      await response.arrayBuffer()
+      throw new TypeError('fetch failed: the connection was reset')
+    }
+    return response
+  }
+  return { counter, fetch: fetchLosing }
+}
+
+describe('an idempotent producer (the default)', () => {
+  it('stores a request whose answer was lost exactly once, and reports where', async () => {
+    const { counter, fetch: losing } = losingProduceAnswers(2)
+    const sluice = new Sluice({ url: served.url, fetch: losing, retry: { initialRetryTimeMs: 10 } })
+    const topic = await createTopic(sluice, 2)
+    const producer = sluice.producer({ lingerMs: 20 })
+    const first = await producer.send({
+      topic,
+      messages: ['a', 'b', 'c'].map((value, i) => ({ value, partition: i % 2 })),
+    })
+    const second = await producer.send({ topic, messages: [{ value: 'd', partition: 0 }] })
+    await producer.disconnect()
+
+    expect(counter.count('POST', '/records:batch')).toBe(4)
+    expect(counter.count('POST', '/producers')).toBe(1)
+    expect([...first, ...second].map((r) => [r.partition, r.offset])).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [0, 2],
+    ])
+    expect(await partitionContents(sluice, topic, 0)).toEqual([
+      'undefined=a',
+      'undefined=c',
+      'undefined=d',
+    ])
+    expect(await partitionContents(sluice, topic, 1)).toEqual(['undefined=b'])
+  })
+
+  it('without idempotence stores such a request twice: at least once', async () => {
+    const { counter, fetch: losing } = losingProduceAnswers(1)
+    const sluice = new Sluice({ url: served.url, fetch: losing, retry: { initialRetryTimeMs: 10 } })
+    const topic = await createTopic(sluice, 1)
+    const producer = sluice.producer({ idempotent: false })
+    await producer.send({ topic, messages: [{ value: 'twice' }] })
+    await producer.disconnect()
+    expect(counter.count('POST', '/producers')).toBe(0)
+    expect(await partitionContents(sluice, topic, 0)).toEqual([
+      'undefined=twice',
+      'undefined=twice',
+    ])
+  })
+
+  it('starts a new session after a batch fails for good, so later batches are stored', async () => {
+    const counter = countingFetch()
+    const sluice = new Sluice({ url: served.url, fetch: counter.fetch })
+    const topic = await createTopic(sluice, 1)
+    const producer = sluice.producer({ lingerMs: 0 })
+    await producer.send({ topic, messages: [{ value: 'one' }] })
+    // The broker forgets nothing here; a refused batch stands in for one whose fate is unknown.
+    await expect(
+      producer.send({ topic, messages: [{ value: { type: 'AVRO', data: 1, schemaId: 999_999 } }] }),
+    ).rejects.toThrow(SluiceRequestError)
+    const [after] = await producer.send({ topic, messages: [{ value: 'two' }] })
+    await producer.disconnect()
+    expect(after?.offset).toBe(1)
+    expect(counter.count('POST', '/producers')).toBe(2)
+    expect(await partitionContents(sluice, topic, 0)).toEqual(['undefined=one', 'undefined=two'])
+  })
+
+  it('keeps one request in flight per topic', () => {
+    const sluice = new Sluice({ url: served.url })
+    expect(() => sluice.producer({ maxInFlightRequests: 2 })).toThrow(/idempotent: false/)
+    expect(() => sluice.producer({ maxInFlightRequests: 2, idempotent: false })).not.toThrow()
+  })
+})

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidArgumentError } from '../../../lib/client/errors.ts'
-import { batchBody, batchOverhead, encodeRecord } from '../../../lib/client/messages.ts'
+import {
+  batchBody,
+  batchOverhead,
+  encodeRecord,
+  IDEMPOTENCE_BYTES,
+} from '../../../lib/client/messages.ts'
 
 describe('encodeRecord', () => {
   it('writes the v3 batch entry for each kind of key and value', () => {
@@ -56,6 +61,27 @@ describe('encodeRecord', () => {
     )
     const total = entries.reduce((sum, e) => sum + e.bytes, 0)
     expect(Buffer.byteLength(batchBody(entries))).toBe(total + batchOverhead(2))
+  })
+
+  it("names the producer and each entry's sequence, within the room reserved for them", () => {
+    const entries = [encodeRecord({ value: 'a' }, '1', 0), encodeRecord({ value: 'b' }, '2', 3)]
+    const session = { producerId: Number.MAX_SAFE_INTEGER, epoch: 32_767 }
+    const body = batchBody(
+      entries.map((entry, i) => ({ ...entry, sequence: 2 ** 31 - 2 + i })),
+      session,
+    )
+    expect(JSON.parse(body)).toEqual({
+      producer_id: Number.MAX_SAFE_INTEGER,
+      producer_epoch: 32_767,
+      entries: entries.map((entry, i) => ({
+        sequence: 2 ** 31 - 2 + i,
+        ...JSON.parse(entry.json),
+      })),
+    })
+    const plain = entries.reduce((sum, e) => sum + e.bytes, 0) + batchOverhead(2)
+    expect(Buffer.byteLength(body)).toBe(
+      plain + IDEMPOTENCE_BYTES.request + 2 * IDEMPOTENCE_BYTES.entry,
+    )
   })
 
   it('refuses a timestamp that is no time', () => {

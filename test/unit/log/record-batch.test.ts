@@ -95,6 +95,17 @@ describe('encodeRecordBatch', () => {
     expect(batch.readInt32BE(57)).toBe(3)
   })
 
+  it("writes an idempotent producer's id, epoch and base sequence under the CRC", () => {
+    const producer = { producerId: 2 ** 40 + 5, producerEpoch: 12, baseSequence: 2 ** 31 - 2 }
+    const batch = encodeRecordBatch([record(), record()], { ...CREATE_TIME, producer })
+    expect(batch.readBigInt64BE(43)).toBe(BigInt(producer.producerId))
+    expect(batch.readInt16BE(51)).toBe(12)
+    expect(batch.readInt32BE(53)).toBe(2 ** 31 - 2)
+    expect(batch.readUInt32BE(17)).toBe(crc32c(batch.subarray(21)))
+    expect(readBatchHeader(batch)).toMatchObject(producer)
+    expect(decodeRecordBatches(batch)).toHaveLength(2)
+  })
+
   it('rejects an empty record list', () => {
     expect(() => encodeRecordBatch([], CREATE_TIME)).toThrow(EmptyBatchError)
     expect(() => recordBatchSize([], CREATE_TIME)).toThrow(EmptyBatchError)

@@ -1,0 +1,284 @@
+import { once } from 'node:events'
+import type { AddressInfo } from 'node:net'
+import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { serve } from '@hono/node-server'
+import { type Broker, createBroker } from '../broker/broker.ts'
+import { InvalidArgumentError, SluiceRequestError } from '../client/errors.ts'
+import { Sluice } from '../client/sluice.ts'
+import { createApp } from '../http/app.ts'
+import { partitionForKey } from '../log/partitioner.ts'
+import { createSchemaRegistry } from '../registry/registry.ts'
+import type { AwsClients } from '../storage/aws-clients.ts'
+import type { StorageNames } from '../storage/tables.ts'
+import type { TopicItem } from '../storage/topic-table.ts'
+import { type CheckReport, checkHistory } from './checker.ts'
+import { type FaultKind, FaultLayer, type FaultRates } from './fault-layer.ts'
+import type { History, ObservedRecord, PollOperation, ProduceOperation } from './history.ts'
+
+export interface FaultCheckOptions {
+  readonly clients: AwsClients
+  readonly names: StorageNames
+  readonly producers: number
+  readonly recordsPerProducer: number
+  /** `send` calls each producer keeps awaiting at once. */
+  readonly outstandingSends: number
+  readonly consumers: number
+  readonly partitions: number
+  readonly rates: FaultRates
+  readonly seed: number
+  readonly idempotent: boolean
+  /** Run merge, compaction, retention and GC on the topic all along. */
+  readonly maintenance: boolean
+  readonly progress?: (line: string) => void
+}
+
+export interface FaultCheckRun {
+  readonly report: CheckReport
+  readonly faults: Readonly<Record<FaultKind, number>>
+  /** Produce and poll calls the history holds. */
+  readonly operations: number
+  readonly failedPolls: number
+  /** Why sends ended without a clear answer, by error message. */
+  readonly unknownSends: Readonly<Record<string, number>>
+  readonly maintenanceRuns: { readonly ok: number; readonly failed: number }
+  readonly elapsedMs: number
+}
+
+const CLUSTER_ID = 'check'
+const TOPIC = 'fault-check'
+const POLL_RECORDS = 200
+
+/**
+ * Many producers and consumers on the real engines, through faults at every
+ * layer, while maintenance rewrites the index and deletes objects; then one
+ * clean read of the whole log, and the checker's verdict on the history.
+ */
+export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCheckRun> {
+  const progress = options.progress ?? (() => {})
+  const broker = createBroker(options.clients, options.names, {
+    // GC's grace stays above the commit budget, as the design requires, but short
+    // enough that GC deletes objects while the check runs.
+    appender: { commitTimeoutMs: 5_000 },
+    maintenance: { objectGraceMs: 15_000, leaseMs: 10_000, log: () => {} },
+  })
+  const topic = await broker.topics.create({
+    name: TOPIC,
+    partitionsCount: options.partitions,
+    configs: {
+      // Every key is unique: compaction rewrites segments but must keep every record.
+      'cleanup.policy': 'compact,delete',
+      'retention.ms': '-1',
+      'segment.bytes': String(256 * 1024),
+      'min.cleanable.dirty.ratio': '0.01',
+    },
+  })
+  const app = createApp({
+    broker,
+    clusterId: CLUSTER_ID,
+    maxRequestBytes: 6 * 1024 * 1024,
+    registry: createSchemaRegistry(options.clients, options.names),
+  })
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+  await once(server, 'listening')
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const faults = new FaultLayer(options.rates, options.seed)
+  faults.attach(options.clients)
+  const started = performance.now()
+  try {
+    const sluice = new Sluice({
+      url,
+      clusterId: CLUSTER_ID,
+      fetch: faults.wrapFetch(),
+      retry: { retries: 20, initialRetryTimeMs: 10, maxRetryTimeMs: 200 },
+    })
+    const produces: ProduceOperation[] = []
+    const polls: PollOperation[] = []
+    let failedPolls = 0
+    let producing = true
+    const maintenance = { ok: 0, failed: 0 }
+
+    const producers = Array.from({ length: options.producers }, (_, i) =>
+      produceAll(sluice, `p${i}`, options, produces),
+    )
+    const maintaining = options.maintenance
+      ? (async () => {
+          while (producing) {
+            try {
+              await broker.maintenance.run({ topics: [TOPIC], budgetMs: 3_000 })
+              maintenance.ok++
+            } catch {
+              maintenance.failed++
+            }
+            await sleep(100)
+          }
+        })()
+      : Promise.resolve()
+    const consumers = Array.from({ length: options.consumers }, (_, i) =>
+      consume(
+        sluice,
+        `c${i}`,
+        options.partitions,
+        () => producing,
+        polls,
+        () => {
+          failedPolls++
+        },
+      ),
+    )
+    const progressTimer = setInterval(() => {
+      progress(
+        `${produces.length} sends answered, ${polls.length} polls, faults ${JSON.stringify(faults.counts())}`,
+      )
+    }, 5_000)
+    try {
+      await Promise.all(producers)
+      producing = false
+      await Promise.all([maintaining, ...consumers])
+    } finally {
+      clearInterval(progressTimer)
+    }
+    faults.remove()
+    const elapsedMs = performance.now() - started
+    progress('reading the whole log back…')
+    const history: History = {
+      produces,
+      polls,
+      failedPolls,
+      final: await readLog(broker, topic),
+    }
+    return {
+      report: checkHistory(history),
+      faults: faults.counts(),
+      operations: produces.length + polls.length,
+      failedPolls,
+      unknownSends: countBy(produces.flatMap((op) => (op.outcome === 'unknown' ? [op.error] : []))),
+      maintenanceRuns: maintenance,
+      elapsedMs,
+    }
+  } finally {
+    faults.remove()
+    await new Promise<void>((done) => server.close(() => done()))
+  }
+}
+
+/** One producer process: unique values, `outstandingSends` awaiting at once, each send one record. */
+async function produceAll(
+  sluice: Sluice,
+  process: string,
+  options: FaultCheckOptions,
+  history: ProduceOperation[],
+): Promise<void> {
+  const producer = sluice.producer({
+    idempotent: options.idempotent,
+    retry: { retries: 20, initialRetryTimeMs: 10, maxRetryTimeMs: 200 },
+  })
+  let next = 0
+  const sendLoop = async () => {
+    for (let seq = next++; seq < options.recordsPerProducer; seq = next++) {
+      const value = `${process}-${seq}`
+      const partition = partitionForKey(Buffer.from(value), options.partitions)
+      try {
+        const [stored] = await producer.send({ topic: TOPIC, messages: [{ key: value, value }] })
+        history.push({
+          process,
+          seq,
+          value,
+          partition,
+          outcome: 'ok',
+          offset: stored?.offset ?? -1,
+        })
+      } catch (error) {
+        history.push({
+          process,
+          seq,
+          value,
+          partition,
+          outcome: refusedForGood(error) ? 'fail' : 'unknown',
+          error: (error as Error).message,
+        })
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: options.outstandingSends }, sendLoop))
+  await producer.disconnect()
+}
+
+/** A refusal that stored nothing: a 4xx answer, or a message the client never sent. */
+function refusedForGood(error: unknown): boolean {
+  if (error instanceof InvalidArgumentError) return true
+  return (
+    error instanceof SluiceRequestError &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 429
+  )
+}
+
+/** One consumer process: reads every partition from 0, round robin, until producing is over and it has caught up. */
+async function consume(
+  sluice: Sluice,
+  process: string,
+  partitions: number,
+  producing: () => boolean,
+  history: PollOperation[],
+  failed: () => void,
+): Promise<void> {
+  const positions = new Array<number>(partitions).fill(0)
+  const caughtUp = new Array<boolean>(partitions).fill(false)
+  while (producing() || caughtUp.some((done) => !done)) {
+    let progressed = false
+    for (let partition = 0; partition < partitions; partition++) {
+      const from = positions[partition] as number
+      try {
+        const read = await sluice.readPartition({
+          topic: TOPIC,
+          partition,
+          from,
+          maxRecords: POLL_RECORDS,
+        })
+        const records = read.records.map((r) => ({
+          offset: r.offset,
+          value: String(r.value?.data),
+        }))
+        history.push({ process, partition, from, records, nextOffset: read.nextOffset })
+        positions[partition] = read.nextOffset
+        caughtUp[partition] = !producing() && read.nextOffset >= read.latestOffset
+        progressed ||= records.length > 0
+      } catch {
+        failed()
+      }
+    }
+    if (!progressed) await sleep(20)
+  }
+}
+
+/** Every record of the topic, read straight from the broker once nothing else is running. */
+async function readLog(broker: Broker, topic: TopicItem): Promise<Map<number, ObservedRecord[]>> {
+  const log = new Map<number, ObservedRecord[]>()
+  for (let partition = 0; partition < topic.partitionsCount; partition++) {
+    const records: ObservedRecord[] = []
+    let offset = 0
+    for (;;) {
+      const page = await broker.reader.read(topic, partition, {
+        start: { kind: 'offset', offset },
+        maxRecords: 10_000,
+        maxBytes: 4 * 1024 * 1024,
+        timeoutMs: 0,
+      })
+      for (const record of page.records) {
+        records.push({ offset: record.offset, value: Buffer.from(record.value ?? []).toString() })
+      }
+      if (page.records.length === 0 || page.nextOffset >= page.logEndOffset) break
+      offset = page.nextOffset
+    }
+    log.set(partition, records)
+  }
+  return log
+}
+
+function countBy(keys: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1
+  return counts
+}
