@@ -1,11 +1,12 @@
+import { signalExitCode } from '../lib/cli/exit-codes.ts'
 import { runCli } from '../lib/cli/program.ts'
 
 const interrupt = new AbortController()
-// The first Ctrl-C lets the command clean up (flush, commit, leave the group); a second one ends it now.
+// The first signal lets the command clean up (flush, commit, leave the group); a second one ends it now.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    interrupt.abort()
-    process.once(signal, () => process.exit(130))
+    interrupt.abort(signal)
+    process.once(signal, () => process.exit(signalExitCode(signal)))
   })
 }
 // A reader that went away (`sluice consume ... | head`) is not an error.

@@ -13,8 +13,12 @@ import { type LocalEngines, startLocalEngines } from './engines.ts'
 
 /** Which engines the server stores in. */
 export type DevServerEngines =
-  /** Start DynamoDB Local and s3rver, keeping their data in `dataDir` between runs. */
-  | { readonly kind: 'local'; readonly dataDir: string }
+  /**
+   * Start DynamoDB Local and s3rver, keeping their data in `dataDir` between
+   * runs; DynamoDB Local is unpacked in `engineCacheDir` (the project's
+   * `.sluice/engines` without it).
+   */
+  | { readonly kind: 'local'; readonly dataDir: string; readonly engineCacheDir?: string }
   /** The engines the AWS SDK is configured for (AWS_ENDPOINT_URL: LocalStack, AWS). */
   | { readonly kind: 'configured' }
   /** Local engines already running, such as the ones a test run shares. */
@@ -39,7 +43,12 @@ export interface DevServer {
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const engines: LocalEngines | undefined =
     options.engines.kind === 'local'
-      ? await startLocalEngines({ dataDir: resolve(options.engines.dataDir) })
+      ? await startLocalEngines({
+          dataDir: resolve(options.engines.dataDir),
+          ...(options.engines.engineCacheDir !== undefined && {
+            engineCacheDir: resolve(options.engines.engineCacheDir),
+          }),
+        })
       : undefined
   try {
     const clients = createAwsClients(

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { type DataDirLock, lockDataDir } from './data-dir-lock.ts'
 import { startDynamoDBLocal } from './dynamodb-local.ts'
 import { startS3Local } from './s3-local.ts'
 
@@ -13,12 +14,27 @@ export interface LocalEnginesOptions {
   readonly dataDir: string
   /** Keep DynamoDB data in memory only, gone when the engines stop. */
   readonly inMemory?: boolean
+  /** Where DynamoDB Local is unpacked; defaults to `.sluice/engines` in the project. */
+  readonly engineCacheDir?: string
 }
 
-/** Starts DynamoDB Local and s3rver side by side. */
+/**
+ * Starts DynamoDB Local and s3rver side by side. Data kept on disk is locked
+ * to this process while the engines run, and a DynamoDB Local that a killed
+ * process left running on it is stopped first.
+ */
 export async function startLocalEngines(options: LocalEnginesOptions): Promise<LocalEngines> {
+  const lock: DataDirLock | undefined = options.inMemory
+    ? undefined
+    : await lockDataDir(options.dataDir)
   const [dynamodb, s3] = await Promise.allSettled([
-    startDynamoDBLocal(options.inMemory ? {} : { dbPath: join(options.dataDir, 'dynamodb') }),
+    startDynamoDBLocal({
+      ...(!options.inMemory && {
+        dbPath: join(options.dataDir, 'dynamodb'),
+        pidFile: join(options.dataDir, 'dynamodb-local.pid'),
+      }),
+      ...(options.engineCacheDir !== undefined && { cacheDir: options.engineCacheDir }),
+    }),
     startS3Local({ directory: join(options.dataDir, 's3') }),
   ])
   if (dynamodb.status === 'fulfilled' && s3.status === 'fulfilled') {
@@ -27,10 +43,12 @@ export async function startLocalEngines(options: LocalEnginesOptions): Promise<L
       s3Endpoint: s3.value.endpoint,
       async stop() {
         await Promise.all([dynamodb.value.stop(), s3.value.stop()])
+        await lock?.release()
       },
     }
   }
   const results = [dynamodb, s3]
   await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)))
+  await lock?.release()
   throw results.find((r) => r.status === 'rejected')?.reason
 }

@@ -1,4 +1,6 @@
+import { join } from 'node:path'
 import { Command, Option } from 'commander'
+import { watchParent } from '../../local/parent-watch.ts'
 import { nonNegativeInteger } from '../arguments.ts'
 import { type CliIo, note } from '../io.ts'
 
@@ -6,11 +8,14 @@ interface DevOptions {
   readonly port: number
   readonly host: string
   readonly dataDir: string
+  readonly engineCacheDir?: string
 }
+
+export const DEV_COMMAND = 'dev'
 
 /** `sluice dev` (what `npm start` runs): local engines, tables, bucket and the API on one port. */
 export function devCommand(io: CliIo): Command {
-  return new Command('dev')
+  return new Command(DEV_COMMAND)
     .description('run Sluice on this machine: local engines and the API (what npm start runs)')
     .addOption(
       new Option('--port <port>', 'where the API listens')
@@ -24,9 +29,18 @@ export function devCommand(io: CliIo): Command {
         .env('SLUICE_DATA_DIR')
         .default('.sluice'),
     )
+    .addOption(
+      new Option(
+        '--engine-cache-dir <dir>',
+        'where DynamoDB Local is unpacked, once (default: engines/ in the data dir)',
+      ).env('SLUICE_ENGINE_CACHE_DIR'),
+    )
     .addHelpText(
       'after',
-      '\nWith AWS_ENDPOINT_URL set, no engine is started: the API serves against that endpoint.',
+      `
+With AWS_ENDPOINT_URL set, no engine is started: the API serves against that endpoint.
+SIGINT or SIGTERM (or the exit of the process that started it) stops the
+server and its engines cleanly, with exit code 0.`,
     )
     .action(async (options: DevOptions) => {
       // Loaded here: the server and the AWS SDK would slow every other command's start.
@@ -40,13 +54,20 @@ export function devCommand(io: CliIo): Command {
         host: options.host,
         engines: process.env.AWS_ENDPOINT_URL
           ? { kind: 'configured' }
-          : { kind: 'local', dataDir: options.dataDir },
+          : {
+              kind: 'local',
+              dataDir: options.dataDir,
+              engineCacheDir: options.engineCacheDir ?? join(options.dataDir, 'engines'),
+            },
       })
       note(io, `Sluice is serving on ${server.url}`)
+      let stopWatching = () => {}
       await new Promise<void>((resolve) => {
+        stopWatching = watchParent(resolve)
         if (io.signal.aborted) resolve()
         io.signal.addEventListener('abort', () => resolve(), { once: true })
       })
+      stopWatching()
       await server.close()
     })
 }

@@ -1,7 +1,11 @@
-import { spawn } from 'node:child_process'
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
 const SLUICE = fileURLToPath(new URL('../../../bin/sluice.ts', import.meta.url))
+
+/** The command line that runs `sluice`, as npm's scripts do. */
+export const SLUICE_COMMAND = [process.execPath, '--import', 'tsx', SLUICE] as const
 
 export interface Run {
   readonly code: number | null
@@ -11,7 +15,7 @@ export interface Run {
 
 /** Runs the `sluice` command line in a process of its own, as a shell would, with `input` on stdin. */
 export function runSluice(url: string, args: readonly string[], input = ''): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SLUICE, ...args], {
+  const child = spawn(SLUICE_COMMAND[0], [...SLUICE_COMMAND.slice(1), ...args], {
     env: { ...process.env, SLUICE_URL: url },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
@@ -33,4 +37,66 @@ export function runSluice(url: string, args: readonly string[], input = ''): Pro
 /** The lines of a command's output, without the final newline's empty one. */
 export function lines(text: string): string[] {
   return text === '' ? [] : text.replace(/\n$/, '').split('\n')
+}
+
+/** A `sluice` process left running, its output collected as it comes. */
+export interface RunningSluice {
+  readonly child: ChildProcessWithoutNullStreams
+  readonly stdout: () => string
+  readonly stderr: () => string
+  /** Resolves once stderr matches, or fails after `timeoutMs` or when the process ends first. */
+  stderrMatching(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>
+  /** Its exit code, or the signal that ended it. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/** Starts `sluice` with these arguments and environment, not waiting for it to end. */
+export function startSluice(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): RunningSluice {
+  const child = spawn(SLUICE_COMMAND[0], [...SLUICE_COMMAND.slice(1), ...args], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  return watch(child)
+}
+
+/** Collects the output of a spawned process and tells when it exits. */
+export function watch(child: ChildProcessWithoutNullStreams): RunningSluice {
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk
+  })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+    (resolve, reject) => {
+      child.once('error', reject)
+      child.once('close', (code, signal) => resolve({ code, signal }))
+    },
+  )
+  let ended = false
+  void exited.finally(() => {
+    ended = true
+  })
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    async stderrMatching(pattern, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const match = stderr.match(pattern)
+        if (match) return match
+        if (ended || Date.now() > deadline) {
+          throw new Error(`stderr never matched ${pattern}; it holds:\n${stderr}`)
+        }
+        await delay(50)
+      }
+    },
+  }
 }
