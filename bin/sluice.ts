@@ -9,10 +9,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => process.exit(signalExitCode(signal)))
   })
 }
-// A reader that went away (`sluice consume ... | head`) is not an error.
+// A reader that went away (`sluice consume ... | head`) is no error: the command
+// sees it on its next write and ends cleanly (a group consumer commits and leaves).
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0)
-  throw error
+  if (error.code !== 'EPIPE') throw error
 })
 
 process.exitCode = await runCli(process.argv.slice(2), {

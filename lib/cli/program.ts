@@ -19,7 +19,7 @@ import {
   signalExitCode,
   UsageError,
 } from './exit-codes.ts'
-import type { CliIo } from './io.ts'
+import { type CliIo, OutputClosedError } from './io.ts'
 
 /** Every command in the tree reports through `io` and throws instead of exiting. */
 function configure(command: Command, io: CliIo): void {
@@ -90,6 +90,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     // Commander has printed its own message (or the help) already.
     if (caught instanceof CommanderError) return caught.exitCode === 0 ? EXIT.ok : EXIT.usage
     if (caught instanceof ReportedFailure) return caught.exitCode
+    // Whoever read the output has all they wanted.
+    if (caught instanceof OutputClosedError) return EXIT.ok
     const error = caught instanceof Error ? caught : new Error(String(caught))
     if (io.signal.aborted) return signalExitCode(stoppedBy(io))
     io.stderr.write(`error: ${describe(error)}\n`)

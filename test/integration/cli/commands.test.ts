@@ -113,6 +113,7 @@ describe('topics', () => {
       ['consume', topic, '--offset', '5'],
       ['consume', topic, '--group', 'g', '--partition', '0'],
       ['consume', topic, '--group', 'g', '--format', 'avro'],
+      ['consume', topic, '--group', 'g', '--to-end'],
       ['produce', topic, '--format', 'avro'],
       ['produce', topic, '--format', 'yaml'],
       ['groups', 'reset-offsets', 'g'],
@@ -137,7 +138,14 @@ describe('produce and consume', () => {
     })
     expect(run.code).toBe(1)
     expect(run.stderr).toMatch(/^error: line 2: The value is not JSON: .*\n$/)
-    const read = await sluice(['consume', topic, '--from-beginning', '--format', 'json'])
+    const read = await sluice([
+      'consume',
+      topic,
+      '--from-beginning',
+      '--to-end',
+      '--format',
+      'json',
+    ])
     expect(read).toMatchObject({ code: 0, stdout: '{"n":1}\n' })
   })
 
@@ -150,7 +158,16 @@ describe('produce and consume', () => {
       (await sluice(['produce', topic, file, '--format', 'binary', '--key-separator', ':'])).code,
     ).toBe(0)
     const partition = (
-      await sluice(['consume', topic, '--from-beginning', '--format', 'binary', '-o', 'json'])
+      await sluice([
+        'consume',
+        topic,
+        '--from-beginning',
+        '--to-end',
+        '--format',
+        'binary',
+        '-o',
+        'json',
+      ])
     ).stdout
       .split('\n')
       .filter(Boolean)
@@ -166,6 +183,7 @@ describe('produce and consume', () => {
       p,
       '--offset',
       '1',
+      '--to-end',
       '--format',
       'binary',
     ])
@@ -186,7 +204,14 @@ describe('produce and consume', () => {
       input: '{"id": 1}\n{"id": 2}\n',
     })
     expect(produced.code, produced.stderr).toBe(0)
-    const read = await sluice(['consume', topic, '--from-beginning', '--format', 'avro'])
+    const read = await sluice([
+      'consume',
+      topic,
+      '--from-beginning',
+      '--to-end',
+      '--format',
+      'avro',
+    ])
     expect(lines(read.stdout)).toEqual(['{"id":1}', '{"id":2}'])
     const refused = await sluice(['produce', topic, '--format', 'avro', '--schema', schema], {
       input: '{"id": "x"}\n',
