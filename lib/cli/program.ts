@@ -58,15 +58,28 @@ ${EXIT_CODES_HELP}`,
   return program
 }
 
-/** One line saying what went wrong; a server error keeps its Confluent code for scripts and searches. */
+/** The server's error behind this one, such as the refusal behind a line `produce` could not send. */
+function requestErrorIn(error: unknown): SluiceRequestError | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof SluiceRequestError) return cause
+  }
+  return undefined
+}
+
+/**
+ * One line saying what went wrong, a server error with its Confluent code for
+ * scripts and searches; then, where one helps, a line saying what to do.
+ */
 function describe(error: Error): string {
+  const refusal = requestErrorIn(error)
   const detail =
-    error instanceof SluiceRequestError
-      ? `${error.message} [${error.errorCode}]`
+    refusal !== undefined
+      ? `${error.message} [${refusal.errorCode}]`
       : error instanceof SluiceNetworkError
         ? `${error.message} (is Sluice running there? \`sluice dev\` starts it locally)`
         : error.message
-  return detail.replace(/\s*\n\s*/g, ' ')
+  const line = detail.replace(/\s*\n\s*/g, ' ')
+  return refusal?.hint === undefined ? line : `${line}\nhint: ${refusal.hint}`
 }
 
 /** `io.signal` is aborted with the name of the signal that stopped the command; Ctrl-C when it says nothing. */

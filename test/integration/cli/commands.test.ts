@@ -98,7 +98,9 @@ describe('topics', () => {
     expect(missing).toEqual({
       code: 1,
       stdout: '',
-      stderr: `error: Topic '${topic}' not found. [40401]\n`,
+      stderr:
+        `error: Topic '${topic}' not found. [40401]\n` +
+        'hint: create it first: `sluice topics create <topic>` (or POST /v3/clusters/{cluster}/topics).\n',
     })
     expect((await sluice(['topics', 'delete', topic, '--if-exists'])).code).toBe(0)
   })
@@ -147,6 +149,19 @@ describe('produce and consume', () => {
       'json',
     ])
     expect(read).toMatchObject({ code: 0, stdout: '{"n":1}\n' })
+  })
+
+  it('names the Confluent code of a record the server refused, with a hint', async () => {
+    const topic = uniqueName('cli')
+    expect(
+      (await sluice(['topics', 'create', topic, '--config', 'cleanup.policy=compact'])).code,
+    ).toBe(0)
+    const run = await sluice(['produce', topic], { input: 'no key\n' })
+    expect(run.code).toBe(1)
+    expect(lines(run.stderr)).toEqual([
+      `error: line 1: Topic '${topic}' is compacted: every record needs a key. [40002]`,
+      expect.stringMatching(/^hint: give every record a key .*--key-separator/),
+    ])
   })
 
   it('round-trips binary values, and reads a partition from an offset as JSON lines', async () => {
