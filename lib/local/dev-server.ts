@@ -1,10 +1,13 @@
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { serve } from '@hono/node-server'
 import { createBroker } from '../broker/broker.ts'
 import type { SluiceConfig } from '../config.ts'
 import type { GroupServiceOptions } from '../groups/group-services.ts'
 import { createApp } from '../http/app.ts'
+import { ApiKeyTable } from '../http/auth/api-key-table.ts'
+import { apiKeyAuthentication } from '../http/auth/authenticate.ts'
 import { runEvery } from '../maintenance/schedule.ts'
 import { createSchemaRegistry } from '../registry/registry.ts'
 import { createAwsClients, type EngineEndpoints } from '../storage/aws-clients.ts'
@@ -32,6 +35,8 @@ export interface DevServerOptions {
   readonly engines: DevServerEngines
   /** Consumer group timers, e.g. sessions shorter than Kafka allows, for tests. */
   readonly groups?: GroupServiceOptions
+  /** `api-key`: requests need a key from the api-keys table, as a stack deployed in that mode wants. */
+  readonly auth?: 'none' | 'api-key'
 }
 
 export interface DevServer {
@@ -65,6 +70,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       maxRequestBytes: options.config.maxRequestBytes,
       maintenanceRunTasks: options.config.maintenanceRunTasks,
       registry: createSchemaRegistry(clients, options.config.names),
+      ...(options.auth === 'api-key' && {
+        authenticate: apiKeyAuthentication(
+          new ApiKeyTable(
+            DynamoDBDocumentClient.from(clients.dynamodb),
+            options.config.names.tables.apiKeys,
+          ),
+        ),
+      }),
     })
     const server = await new Promise<ReturnType<typeof serve>>((ready, fail) => {
       const started = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () =>

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts'
 import { startDynamoDBLocal } from './dynamodb-local.ts'
+import { publishEndpoints } from './endpoints-file.ts'
 import { startS3Local } from './s3-local.ts'
 
 export interface LocalEngines {
@@ -21,7 +22,8 @@ export interface LocalEnginesOptions {
 /**
  * Starts DynamoDB Local and s3rver side by side. Data kept on disk is locked
  * to this process while the engines run, and a DynamoDB Local that a killed
- * process left running on it is stopped first.
+ * process left running on it is stopped first; the data dir's endpoints file
+ * says where they listen.
  */
 export async function startLocalEngines(options: LocalEnginesOptions): Promise<LocalEngines> {
   const lock: DataDirLock | undefined = options.inMemory
@@ -38,10 +40,12 @@ export async function startLocalEngines(options: LocalEnginesOptions): Promise<L
     startS3Local({ directory: join(options.dataDir, 's3') }),
   ])
   if (dynamodb.status === 'fulfilled' && s3.status === 'fulfilled') {
+    const endpoints = { dynamodbEndpoint: dynamodb.value.endpoint, s3Endpoint: s3.value.endpoint }
+    const published = lock && (await publishEndpoints(options.dataDir, endpoints))
     return {
-      dynamodbEndpoint: dynamodb.value.endpoint,
-      s3Endpoint: s3.value.endpoint,
+      ...endpoints,
       async stop() {
+        await published?.withdraw()
         await Promise.all([dynamodb.value.stop(), s3.value.stop()])
         await lock?.release()
       },

@@ -9,9 +9,17 @@ interface DevOptions {
   readonly host: string
   readonly dataDir: string
   readonly engineCacheDir?: string
+  readonly auth: 'none' | 'api-key'
 }
 
 export const DEV_COMMAND = 'dev'
+
+/** Where `sluice dev` keeps the local engines' data; other commands find its engines there. */
+export function dataDirOption(): Option {
+  return new Option('--data-dir <dir>', 'local engine data, kept between runs')
+    .env('SLUICE_DATA_DIR')
+    .default('.sluice')
+}
 
 /** `sluice dev` (what `npm start` runs): local engines, tables, bucket and the API on one port. */
 export function devCommand(io: CliIo): Command {
@@ -24,23 +32,29 @@ export function devCommand(io: CliIo): Command {
         .default(8082),
     )
     .addOption(new Option('--host <host>', 'the address to bind').env('HOST').default('127.0.0.1'))
-    .addOption(
-      new Option('--data-dir <dir>', 'local engine data, kept between runs')
-        .env('SLUICE_DATA_DIR')
-        .default('.sluice'),
-    )
+    .addOption(dataDirOption())
     .addOption(
       new Option(
         '--engine-cache-dir <dir>',
         'where DynamoDB Local is unpacked, once (default: engines/ in the data dir)',
       ).env('SLUICE_ENGINE_CACHE_DIR'),
     )
+    .addOption(
+      new Option(
+        '--auth <mode>',
+        'api-key: refuse requests without a key, as a stack deployed with that mode does',
+      )
+        .env('SLUICE_AUTH_MODE')
+        .choices(['none', 'api-key'])
+        .default('none'),
+    )
     .addHelpText(
       'after',
       `
 With AWS_ENDPOINT_URL set, no engine is started: the API serves against that endpoint.
 SIGINT or SIGTERM (or the exit of the process that started it) stops the
-server and its engines cleanly, with exit code 0.`,
+server and its engines cleanly, with exit code 0.
+With --auth api-key, issue keys with \`sluice api-keys --local create --name <text>\`.`,
     )
     .action(async (options: DevOptions) => {
       // Loaded here: the server and the AWS SDK would slow every other command's start.
@@ -52,6 +66,7 @@ server and its engines cleanly, with exit code 0.`,
         config: configFromEnv(),
         port: options.port,
         host: options.host,
+        auth: options.auth,
         engines: process.env.AWS_ENDPOINT_URL
           ? { kind: 'configured' }
           : {
@@ -60,7 +75,10 @@ server and its engines cleanly, with exit code 0.`,
               engineCacheDir: options.engineCacheDir ?? join(options.dataDir, 'engines'),
             },
       })
-      note(io, `Sluice is serving on ${server.url}`)
+      note(
+        io,
+        `Sluice is serving on ${server.url}${options.auth === 'api-key' ? ' (API keys required)' : ''}`,
+      )
       let stopWatching = () => {}
       await new Promise<void>((resolve) => {
         stopWatching = watchParent(resolve)

@@ -7,7 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { defaultEngineCacheDir } from '../../../lib/local/dynamodb-local-install.ts'
 import { commandLineOf, isRunning } from '../../../lib/local/process-check.ts'
-import { SLUICE_COMMAND, startSluice, watch } from './support.ts'
+import { runSluice, SLUICE_COMMAND, startSluice, watch } from './support.ts'
 
 let dir: string
 
@@ -71,6 +71,40 @@ describe.skipIf(inject('engines') === null)('sluice dev', () => {
     expect(existsSync(pidFile)).toBe(false)
     expect(existsSync(join(dataDir, 'sluice.lock'))).toBe(false)
   }, 180_000)
+
+  it('requires API keys with SLUICE_AUTH_MODE=api-key, issued by `sluice api-keys --local`', async () => {
+    const dataDir = join(dir, 'auth')
+    const env = {
+      ...devEnv(dataDir),
+      SLUICE_ENGINE_CACHE_DIR: defaultEngineCacheDir,
+      SLUICE_AUTH_MODE: 'api-key',
+    }
+    const server = startSluice(['dev', '--port', '0'], env)
+    try {
+      const [, url] = await server.stderrMatching(SERVING)
+      const client = (args: readonly string[]) =>
+        runSluice(url as string, args, '', { SLUICE_DATA_DIR: dataDir })
+      const refused = await client(['topics', 'list'])
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toMatch(/\[40101\]\nhint: send an API key/)
+
+      const created = await client(['api-keys', '--local', 'create', '--name', 'laptop'])
+      expect(created.code, created.stderr).toBe(0)
+      const { api_key: key } = JSON.parse(created.stdout)
+      expect(key).toMatch(/^sluice_/)
+      const listed = await client(['--api-key', key, 'topics', 'list'])
+      expect(listed, listed.stderr).toMatchObject({ code: 0, stdout: '[]\n' })
+      expect((await client(['--api-key', `${key}x`, 'topics', 'list'])).code).toBe(1)
+    } finally {
+      server.child.kill('SIGTERM')
+      await server.exited
+    }
+    const stopped = await runSluice('http://127.0.0.1:1', ['api-keys', '--local', 'list'], '', {
+      SLUICE_DATA_DIR: dataDir,
+    })
+    expect(stopped.code).toBe(1)
+    expect(stopped.stderr).toMatch(/No local engines serve .*sluice dev/)
+  }, 120_000)
 
   it('stops with its engines when the shell that started it is terminated, as npm start does', async () => {
     const dataDir = join(dir, 'orphan')

@@ -14,9 +14,14 @@ export interface Run {
 }
 
 /** Runs the `sluice` command line in a process of its own, as a shell would, with `input` on stdin. */
-export function runSluice(url: string, args: readonly string[], input = ''): Promise<Run> {
+export function runSluice(
+  url: string,
+  args: readonly string[],
+  input = '',
+  env: NodeJS.ProcessEnv = {},
+): Promise<Run> {
   const child = spawn(SLUICE_COMMAND[0], [...SLUICE_COMMAND.slice(1), ...args], {
-    env: { ...process.env, SLUICE_URL: url },
+    env: { ...process.env, SLUICE_URL: url, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
   let stdout = ''
