@@ -118,7 +118,8 @@ class IdleClock {
 
   constructor(private readonly timeoutMs: number | undefined) {}
 
-  record(): void {
+  /** Starts the wait over: a record arrived, or records can arrive from now on. */
+  reset(): void {
     this.lastRecordAt = Date.now()
   }
 
@@ -168,7 +169,7 @@ async function readPartitions(sluice: Sluice, topic: string, options: ConsumeOpt
       for (const record of result.records) {
         if (record.offset >= end || printer.remaining <= 0) break
         if (!(await printer.print(outputOfRead(record)))) return
-        idle.record()
+        idle.reset()
       }
       position.next = result.nextOffset
       position.end = end
@@ -232,11 +233,13 @@ async function consumeAsGroup(
           })
           if (!printed) return end()
           resolveOffset(message.offset)
-          idle.record()
+          idle.reset()
           if (printer.remaining <= 0) return end()
         }
       },
     })
+    // --timeout-ms counts from when records can arrive: joining may take a while.
+    idle.reset()
     await finished
   } finally {
     clearInterval(idleCheck)

@@ -52,6 +52,10 @@ async function sluice(args: readonly string[], options: { input?: string; tty?: 
   return { code, stdout: await stdout.text(), stderr: await stderr.text() }
 }
 
+/** Everything in the topic, read to its end, with values in this format. */
+const readAll = (topic: string, format: string) =>
+  sluice(['consume', topic, '--from-beginning', '--to-end', '--format', format])
+
 async function topicWith(partitions = 1): Promise<string> {
   const topic = uniqueName('cli')
   expect((await sluice(['topics', 'create', topic, '-p', String(partitions)])).code).toBe(0)
@@ -140,14 +144,7 @@ describe('produce and consume', () => {
     })
     expect(run.code).toBe(1)
     expect(run.stderr).toMatch(/^error: line 2: The value is not JSON: .*\n$/)
-    const read = await sluice([
-      'consume',
-      topic,
-      '--from-beginning',
-      '--to-end',
-      '--format',
-      'json',
-    ])
+    const read = await readAll(topic, 'json')
     expect(read).toMatchObject({ code: 0, stdout: '{"n":1}\n' })
   })
 
@@ -219,14 +216,7 @@ describe('produce and consume', () => {
       input: '{"id": 1}\n{"id": 2}\n',
     })
     expect(produced.code, produced.stderr).toBe(0)
-    const read = await sluice([
-      'consume',
-      topic,
-      '--from-beginning',
-      '--to-end',
-      '--format',
-      'avro',
-    ])
+    const read = await readAll(topic, 'avro')
     expect(lines(read.stdout)).toEqual(['{"id":1}', '{"id":2}'])
     const refused = await sluice(['produce', topic, '--format', 'avro', '--schema', schema], {
       input: '{"id": "x"}\n',

@@ -1,22 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DevServer } from '../../../lib/local/dev-server.ts'
-import { startTestDevServer, uniqueName } from '../client/support.ts'
-import { lines, type RunningSluice, runSluice, startSluice } from './support.ts'
+import { describe, expect, it } from 'vitest'
+import { uniqueName } from '../client/support.ts'
+import { cliAgainstTestServer, lines, type RunningSluice, startSluice } from './support.ts'
 
-let server: DevServer
-
-beforeAll(async () => {
-  server = await startTestDevServer()
-})
-
-afterAll(async () => {
-  await server?.close()
-})
-
-const sluice = (args: readonly string[], input?: string) => runSluice(server.url, args, input)
+const { sluice, url } = cliAgainstTestServer()
 const running = (args: readonly string[]) =>
-  startSluice(args, { ...process.env, SLUICE_URL: server.url })
+  startSluice(args, { ...process.env, SLUICE_URL: url() })
 
 async function topicWith(partitions: number): Promise<string> {
   const topic = uniqueName('consume')

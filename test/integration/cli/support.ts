@@ -1,6 +1,9 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll } from 'vitest'
+import type { DevServer } from '../../../lib/local/dev-server.ts'
+import { startTestDevServer } from '../client/support.ts'
 
 const SLUICE = fileURLToPath(new URL('../../../bin/sluice.ts', import.meta.url))
 
@@ -14,29 +17,38 @@ export interface Run {
 }
 
 /** Runs the `sluice` command line in a process of its own, as a shell would, with `input` on stdin. */
-export function runSluice(
+export async function runSluice(
   url: string,
   args: readonly string[],
   input = '',
   env: NodeJS.ProcessEnv = {},
 ): Promise<Run> {
-  const child = spawn(SLUICE_COMMAND[0], [...SLUICE_COMMAND.slice(1), ...args], {
-    env: { ...process.env, SLUICE_URL: url, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
+  const running = startSluice(args, { ...process.env, SLUICE_URL: url, ...env })
+  running.child.stdin.end(input)
+  const { code } = await running.exited
+  return { code, stdout: running.stdout(), stderr: running.stderr() }
+}
+
+/**
+ * The dev server for one test file, started before its tests and closed after
+ * them; `sluice` runs the command line against it.
+ */
+export function cliAgainstTestServer() {
+  let server: DevServer | undefined
+  beforeAll(async () => {
+    server = await startTestDevServer()
   })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk
+  afterAll(async () => {
+    await server?.close()
   })
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk
-  })
-  child.stdin.end(input)
-  return new Promise((resolve, reject) => {
-    child.once('error', reject)
-    child.once('close', (code) => resolve({ code, stdout, stderr }))
-  })
+  const url = () => {
+    if (!server) throw new Error('The test server is not started yet.')
+    return server.url
+  }
+  return {
+    url,
+    sluice: (args: readonly string[], input?: string) => runSluice(url(), args, input),
+  }
 }
 
 /** The lines of a command's output, without the final newline's empty one. */
