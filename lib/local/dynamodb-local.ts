@@ -134,7 +134,8 @@ async function waitUntilAnswering(
     region: localRegion,
     credentials: localCredentials,
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 1000 },
+    // A JVM still starting answers slowly: that is a failed poll, not a warning on the console.
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 1000, throwOnRequestTimeout: true },
   })
   let gone: ChildOutcome | undefined
   void child.outcome.then((outcome) => {
