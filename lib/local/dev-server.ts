@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { serve } from '@hono/node-server'
 import { createBroker } from '../broker/broker.ts'
 import type { SluiceConfig } from '../config.ts'
@@ -71,12 +70,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       maintenanceRunTasks: options.config.maintenanceRunTasks,
       registry: createSchemaRegistry(clients, options.config.names),
       ...(options.auth === 'api-key' && {
-        authenticate: apiKeyAuthentication(
-          new ApiKeyTable(
-            DynamoDBDocumentClient.from(clients.dynamodb),
-            options.config.names.tables.apiKeys,
-          ),
-        ),
+        authenticate: apiKeyAuthentication(ApiKeyTable.of(clients, options.config.names)),
       }),
     })
     const server = await new Promise<ReturnType<typeof serve>>((ready, fail) => {

@@ -31,25 +31,16 @@ export function apiKeysCommand(io: CliIo): Command {
         return
       }
       // Loaded here: the AWS SDK would slow every other command's start.
-      const [
-        { DynamoDBDocumentClient },
-        { configFromEnv },
-        { ApiKeyTable },
-        { createAwsClients },
-        { localEndpoints },
-      ] = await Promise.all([
-        import('@aws-sdk/lib-dynamodb'),
-        import('../../config.ts'),
-        import('../../http/auth/api-key-table.ts'),
-        import('../../storage/aws-clients.ts'),
-        import('../../local/endpoints-file.ts'),
-      ])
+      const [{ configFromEnv }, { ApiKeyTable }, { createAwsClients }, { localEndpoints }] =
+        await Promise.all([
+          import('../../config.ts'),
+          import('../../http/auth/api-key-table.ts'),
+          import('../../storage/aws-clients.ts'),
+          import('../../local/endpoints-file.ts'),
+        ])
       const { names } = configFromEnv()
       const engines = options.local ? await localEndpoints(options.dataDir) : undefined
-      const table = new ApiKeyTable(
-        DynamoDBDocumentClient.from(createAwsClients(engines).dynamodb),
-        names.tables.apiKeys,
-      )
+      const table = ApiKeyTable.of(createAwsClients(engines), names)
       const code = await runApiKeysCommand(args, table, {
         out: (text) => io.stdout.write(`${text}\n`),
         err: (text) => io.stderr.write(`${text}\n`),
