@@ -134,8 +134,9 @@ async function waitUntilAnswering(
     region: localRegion,
     credentials: localCredentials,
     maxAttempts: 1,
-    // A JVM still starting answers slowly: that is a failed poll, not a warning on the console.
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 1000, throwOnRequestTimeout: true },
+    // No request timeout: a JVM still starting answers slowly, and its first answer
+    // may take seconds on a busy machine. The start deadline bounds each request.
+    requestHandler: { connectionTimeout: 1000 },
   })
   let gone: ChildOutcome | undefined
   void child.outcome.then((outcome) => {
@@ -144,10 +145,14 @@ async function waitUntilAnswering(
   const deadline = Date.now() + timeoutMs
   try {
     for (;;) {
-      const answered = await client.send(new ListTablesCommand({ Limit: 1 })).then(
-        () => true,
-        () => false,
-      )
+      const answered = await client
+        .send(new ListTablesCommand({ Limit: 1 }), {
+          abortSignal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+        })
+        .then(
+          () => true,
+          () => false,
+        )
       if (answered) return
       if (gone !== undefined) throw startFailure(gone, child, endpoint)
       if (Date.now() > deadline) {
