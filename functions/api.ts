@@ -1,4 +1,3 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { handle } from 'hono/aws-lambda'
 import { createBroker } from '../lib/broker/broker.ts'
 import { configFromEnv } from '../lib/config.ts'
@@ -38,12 +37,7 @@ const app = createApp({
   authenticate:
     authMode === 'iam'
       ? iamAuthentication()
-      : apiKeyAuthentication(
-          new ApiKeyTable(
-            DynamoDBDocumentClient.from(clients.dynamodb),
-            config.names.tables.apiKeys,
-          ),
-        ),
+      : apiKeyAuthentication(ApiKeyTable.of(clients, config.names)),
 })
 
 /** Serves Lambda function URL and API Gateway HTTP API (payload 2.0) events alike. */

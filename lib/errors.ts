@@ -65,6 +65,15 @@ export class ClusterNotFoundError extends SluiceError {
   }
 }
 
+/** Sluice answers as one logical broker, id 0; any other id names nothing. */
+export class BrokerNotFoundError extends SluiceError {
+  override name = 'BrokerNotFoundError'
+  readonly code = 404
+  constructor(readonly brokerId: number) {
+    super(`Broker ${brokerId} not found: Sluice serves as one logical broker, id 0.`)
+  }
+}
+
 export class TopicNotFoundError extends SluiceError {
   override name = 'TopicNotFoundError'
   readonly code = 40401

@@ -10,8 +10,10 @@ export const EXIT = {
   usage: 2,
   /** A check answered no: `schemas check` found the schema incompatible. */
   checkFailed: 3,
-  /** Stopped with Ctrl-C, after cleaning up. */
+  /** Stopped by SIGINT (Ctrl-C), after cleaning up: 128 + the signal's number, as shells report it. */
   interrupted: 130,
+  /** Stopped by SIGTERM, after cleaning up. */
+  terminated: 143,
 } as const
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
@@ -22,7 +24,10 @@ Exit codes:
   1    failed: the server refused or could not be reached, or the input held bad data
   2    usage error: unknown command or option, missing or invalid argument
   3    a check answered no (schemas check: not compatible)
-  130  interrupted (Ctrl-C), after cleaning up`
+  130  interrupted (Ctrl-C, SIGINT), after cleaning up
+  143  terminated (SIGTERM), after cleaning up
+'sluice dev' serves until it is stopped: it exits 0 after a clean shutdown on
+SIGINT or SIGTERM.`
 
 /** A command line that parses but does not make sense (`--offset` without `--partition`). */
 export class UsageError extends Error {
@@ -50,4 +55,12 @@ export class ReportedFailure extends Error {
   constructor(readonly exitCode: ExitCode) {
     super(`exit ${exitCode}`)
   }
+}
+
+/** The signals a command stops cleanly on. */
+export type StopSignal = 'SIGINT' | 'SIGTERM'
+
+/** What a command stopped by `signal` before it finished exits with. */
+export function signalExitCode(signal: StopSignal): ExitCode {
+  return signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted
 }

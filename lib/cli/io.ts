@@ -14,26 +14,30 @@ export interface CliIo {
   readonly signal: AbortSignal
 }
 
-/** Writes a line of data, waiting when the reader is slower than the writer. */
-export async function writeLine(stream: Writable, line: string): Promise<void> {
-  if (!stream.write(`${line}\n`)) {
-    await new Promise<void>((resolve, reject) => {
-      const cleanup = () => {
-        stream.off('drain', onDrain)
-        stream.off('error', onError)
-      }
-      const onDrain = () => {
-        cleanup()
-        resolve()
-      }
-      const onError = (error: Error) => {
-        cleanup()
-        reject(error)
-      }
-      stream.on('drain', onDrain)
-      stream.on('error', onError)
-    })
+/** The reader of stdout went away (`sluice consume | head`): nothing more can be shown, which is no failure. */
+export class OutputClosedError extends Error {
+  override name = 'OutputClosedError'
+  constructor() {
+    super('The output was closed.')
   }
+}
+
+/**
+ * Writes a line of data and resolves once the stream has taken it, so a slow
+ * reader slows the writer, and a line that could not be written is known.
+ */
+export function writeLine(stream: Writable, line: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(`${line}\n`, (error) => {
+      if (!error) resolve()
+      else if (isClosedOutput(error)) reject(new OutputClosedError())
+      else reject(error)
+    })
+  })
+}
+
+function isClosedOutput(error: NodeJS.ErrnoException): boolean {
+  return error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED'
 }
 
 /** A status line for people; never on stdout, which carries data. */

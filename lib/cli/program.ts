@@ -3,7 +3,7 @@ import { SluiceNetworkError, SluiceRequestError } from '../client/errors.ts'
 import { apiKeysCommand } from './commands/api-keys.ts'
 import { benchCommand } from './commands/bench.ts'
 import { consumeCommand } from './commands/consume.ts'
-import { devCommand } from './commands/dev.ts'
+import { DEV_COMMAND, devCommand } from './commands/dev.ts'
 import { groupsCommand } from './commands/groups.ts'
 import { produceCommand } from './commands/produce.ts'
 import { schemasCommand } from './commands/schemas.ts'
@@ -15,9 +15,11 @@ import {
   EXIT_CODES_HELP,
   type ExitCode,
   ReportedFailure,
+  type StopSignal,
+  signalExitCode,
   UsageError,
 } from './exit-codes.ts'
-import type { CliIo } from './io.ts'
+import { type CliIo, OutputClosedError } from './io.ts'
 
 /** Every command in the tree reports through `io` and throws instead of exiting. */
 function configure(command: Command, io: CliIo): void {
@@ -56,28 +58,55 @@ ${EXIT_CODES_HELP}`,
   return program
 }
 
-/** One line saying what went wrong; a server error keeps its Confluent code for scripts and searches. */
+/** The server's error behind this one, such as the refusal behind a line `produce` could not send. */
+function requestErrorIn(error: unknown): SluiceRequestError | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof SluiceRequestError) return cause
+  }
+  return undefined
+}
+
+/**
+ * One line saying what went wrong, a server error with its Confluent code for
+ * scripts and searches; then, where one helps, a line saying what to do.
+ */
 function describe(error: Error): string {
+  const refusal = requestErrorIn(error)
   const detail =
-    error instanceof SluiceRequestError
-      ? `${error.message} [${error.errorCode}]`
+    refusal !== undefined
+      ? `${error.message} [${refusal.errorCode}]`
       : error instanceof SluiceNetworkError
         ? `${error.message} (is Sluice running there? \`sluice dev\` starts it locally)`
         : error.message
-  return detail.replace(/\s*\n\s*/g, ' ')
+  const line = detail.replace(/\s*\n\s*/g, ' ')
+  return refusal?.hint === undefined ? line : `${line}\nhint: ${refusal.hint}`
+}
+
+/** `io.signal` is aborted with the name of the signal that stopped the command; Ctrl-C when it says nothing. */
+function stoppedBy(io: CliIo): StopSignal {
+  return io.signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'
 }
 
 /** Runs `sluice` with these arguments; resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const program = buildProgram(io)
+  let ran: Command | undefined
+  program.hook('preAction', (_, action) => {
+    ran = action
+  })
   try {
-    await buildProgram(io).parseAsync([...argv], { from: 'user' })
-    return io.signal.aborted ? EXIT.interrupted : EXIT.ok
+    await program.parseAsync([...argv], { from: 'user' })
+    // A server's job ends with a signal: stopping then is success, not an interruption.
+    if (!io.signal.aborted || ran?.name() === DEV_COMMAND) return EXIT.ok
+    return signalExitCode(stoppedBy(io))
   } catch (caught) {
     // Commander has printed its own message (or the help) already.
     if (caught instanceof CommanderError) return caught.exitCode === 0 ? EXIT.ok : EXIT.usage
     if (caught instanceof ReportedFailure) return caught.exitCode
+    // Whoever read the output has all they wanted.
+    if (caught instanceof OutputClosedError) return EXIT.ok
     const error = caught instanceof Error ? caught : new Error(String(caught))
-    if (io.signal.aborted) return EXIT.interrupted
+    if (io.signal.aborted) return signalExitCode(stoppedBy(io))
     io.stderr.write(`error: ${describe(error)}\n`)
     if (error instanceof UsageError) return EXIT.usage
     if (error instanceof CheckFailedError) return EXIT.checkFailed

@@ -52,9 +52,10 @@ export interface GroupMember {
 export interface PartitionLag {
   readonly topic: string
   readonly partition: number
-  /** The committed offset: the next record the group reads. */
-  readonly currentOffset: number
+  /** The committed offset: the next record the group reads; null when nothing is committed. */
+  readonly currentOffset: number | null
   readonly logEndOffset: number
+  /** To the log end from the committed offset, or from the log start when there is none; never negative. */
   readonly lag: number
   /** The member holding the partition, or empty when none does. */
   readonly consumerId: string
@@ -215,13 +216,13 @@ export class Admin {
     }
   }
 
-  /** Committed offset, log end and lag of every partition the group has committed, as `kafka-consumer-groups --describe`. */
+  /** Committed offset, log end and lag of every partition the group reads or has committed, as `kafka-consumer-groups --describe`. */
   async fetchGroupLags(groupId: string): Promise<PartitionLag[]> {
     const list = await this.get<
       Listing<{
         topic_name: string
         partition_id: number
-        current_offset: number
+        current_offset: number | null
         log_end_offset: number
         lag: number
         consumer_id: string

@@ -1,3 +1,5 @@
+import { hintFor } from './error-hints.ts'
+
 /** Everything the client throws is one of these. */
 export abstract class SluiceClientError extends Error {}
 
@@ -14,6 +16,8 @@ const RETRIABLE_STATUSES = new Set([429, 502, 503, 504])
  */
 export class SluiceRequestError extends SluiceClientError {
   override name = 'SluiceRequestError'
+  /** What to do about it, where the message alone leaves a user guessing. */
+  readonly hint: string | undefined
 
   constructor(
     readonly status: number,
@@ -21,6 +25,7 @@ export class SluiceRequestError extends SluiceClientError {
     message: string,
   ) {
     super(message)
+    this.hint = hintFor(errorCode, message)
   }
 
   /** Whether sending the same request again may succeed. */

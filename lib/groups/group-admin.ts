@@ -1,7 +1,6 @@
 import type { LogReader, StartPosition } from '../broker/reader.ts'
 import type { Topics } from '../broker/topics.ts'
-import { BadRequestError, OffsetOutOfRangeError, RetriableStorageError } from '../errors.ts'
-import type { PartitionHead } from '../storage/partition-heads.ts'
+import { BadRequestError, RetriableStorageError } from '../errors.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import type { GroupCoordinator, OffsetToCommit } from './coordinator.ts'
 import { ConsumerGroupNotFoundError, GroupNotEmptyError, UnknownMemberIdError } from './errors.ts'
@@ -13,6 +12,7 @@ import type { TopicMetadata } from './topic-metadata.ts'
 import {
   comparePartitions,
   type PartitionKey,
+  parsePartitionKey,
   partitionKeyOf,
   type TopicPartition,
   topicsOf,
@@ -27,9 +27,15 @@ export interface GroupDescription {
   readonly state: GroupStateName
 }
 
-/** How far a group is behind in one partition: log end offset minus committed offset. */
+/**
+ * How far a group is behind in one partition: from its committed offset to the
+ * log end, or, with nothing committed, from the log start (all of the log is
+ * still to read). Never negative: a commit past the log end, which Kafka
+ * accepts as well, counts as caught up.
+ */
 export interface PartitionLag extends TopicPartition {
-  readonly currentOffset: number
+  /** The next offset the group reads; absent when it has committed nothing here. */
+  readonly currentOffset?: number
   readonly logEndOffset: number
   readonly lag: number
   /** The member holding the partition, if one does. */
@@ -84,38 +90,48 @@ export class GroupAdmin {
     return description
   }
 
-  /** Lag per partition with a committed offset, for topics that still exist. */
+  /**
+   * Lag per partition of every existing topic the group subscribes to, holds
+   * or has committed in, as kafka-consumer-groups --describe shows it, with
+   * partitions that have nothing committed among them.
+   */
   async lags(groupId: string): Promise<PartitionLag[]> {
-    const [{ members }, committed] = await Promise.all([
+    const [{ group, members }, committed] = await Promise.all([
       this.describe(groupId),
       this.coordinator.committed(groupId),
     ])
-    const topics = await this.metadata.existing(topicsOf(committed))
-    const heads = new Map<string, Map<number, PartitionHead>>()
-    await Promise.all(
-      [...topics.values()].map(async (topic) => {
-        heads.set(topic.name, await this.topics.allOffsets(topic))
-      }),
-    )
     const holders = new Map<PartitionKey, MemberRecord>()
     for (const member of members) for (const key of heldBy(member)) holders.set(key, member)
-    return committed
-      .flatMap((offset) => {
-        const head = heads.get(offset.topic)?.get(offset.partition)
-        if (!head || topics.get(offset.topic)?.topicId !== offset.topicId) return []
-        const member = holders.get(partitionKeyOf(offset))
-        return [
-          {
-            topic: offset.topic,
-            partition: offset.partition,
-            currentOffset: offset.offset,
+    const topics = await this.metadata.existing(
+      new Set([
+        ...topicsOf(committed),
+        ...Object.keys(group.topics),
+        ...[...holders.keys()].map((key) => parsePartitionKey(key).topic),
+      ]),
+    )
+    const commits = new Map(
+      committed
+        .filter((offset) => topics.get(offset.topic)?.topicId === offset.topicId)
+        .map((offset) => [partitionKeyOf(offset), offset.offset]),
+    )
+    const lags = await Promise.all(
+      [...topics.values()].map(async (topic) =>
+        [...(await this.topics.allOffsets(topic))].map(([partition, head]): PartitionLag => {
+          const key = partitionKeyOf({ topic: topic.name, partition })
+          const currentOffset = commits.get(key)
+          const member = holders.get(key)
+          return {
+            topic: topic.name,
+            partition,
+            ...(currentOffset !== undefined && { currentOffset }),
             logEndOffset: head.logEndOffset,
-            lag: head.logEndOffset - offset.offset,
+            lag: Math.max(0, head.logEndOffset - (currentOffset ?? head.logStartOffset)),
             ...(member && { member }),
-          },
-        ]
-      })
-      .sort(comparePartitions)
+          }
+        }),
+      ),
+    )
+    return lags.flat().sort(comparePartitions)
   }
 
   /**
@@ -237,10 +253,8 @@ export class GroupAdmin {
       case 'latest':
         return head.logEndOffset
       case 'offset':
-        if (to.offset < head.logStartOffset || to.offset > head.logEndOffset) {
-          throw new OffsetOutOfRangeError(to.offset, head.logStartOffset, head.logEndOffset)
-        }
-        return to.offset
+        // As kafka-consumer-groups --to-offset: an offset outside the log moves to its nearer end.
+        return Math.min(Math.max(to.offset, head.logStartOffset), head.logEndOffset)
     }
   }
 }

@@ -10,6 +10,7 @@ import { respondWithError } from './error-response.ts'
 import { registryRoutes } from './registry/routes.ts'
 import { v2ConsumerRoutes } from './v2/consumers.ts'
 import { v2TopicRoutes } from './v2/topics.ts'
+import { brokerRoutes } from './v3/brokers.ts'
 import { consumerGroupRoutes } from './v3/consumer-groups.ts'
 import { maintenanceRoutes } from './v3/maintenance.ts'
 import { produceRoutes } from './v3/produce.ts'
@@ -77,6 +78,7 @@ export function createApp({
   app.route(topics, produceRoutes(deps))
   app.route(topics, recordRoutes(deps))
   app.route('/v3/clusters/:cluster', maintenanceRoutes(deps, maintenanceRunTasks))
+  app.route('/v3/clusters/:cluster', brokerRoutes(deps))
   app.route('/v3/clusters/:cluster/producers', producerRoutes(deps))
   app.route('/topics', v2TopicRoutes(deps))
   app.route('/consumers', v2ConsumerRoutes(deps))

@@ -8,6 +8,8 @@ export type ChildOutcome =
 export interface SupervisedChild {
   /** Settles once the process is gone, or could not be spawned at all. */
   readonly outcome: Promise<ChildOutcome>
+  /** Its process id; undefined when it could not be spawned. */
+  readonly pid: number | undefined
   /** The last few KB of its stderr, for error messages. */
   stderrTail(): string
   /** SIGTERM, then SIGKILL if it lingers; resolves once it is gone. */
@@ -15,7 +17,8 @@ export interface SupervisedChild {
 }
 
 const stderrTailBytes = 4096
-const stopGraceMs = 3000
+/** How long an engine gets to exit on SIGTERM before SIGKILL. */
+export const stopGraceMs = 3000
 
 /** Takes charge of a child spawned with its stderr piped. */
 export function supervise(child: ChildProcess): SupervisedChild {
@@ -38,6 +41,7 @@ export function supervise(child: ChildProcess): SupervisedChild {
 
   return {
     outcome,
+    pid: child.pid,
     stderrTail: () => tail,
     async stop() {
       let killer: NodeJS.Timeout | undefined

@@ -5,6 +5,8 @@ import { createBroker } from '../broker/broker.ts'
 import type { SluiceConfig } from '../config.ts'
 import type { GroupServiceOptions } from '../groups/group-services.ts'
 import { createApp } from '../http/app.ts'
+import { ApiKeyTable } from '../http/auth/api-key-table.ts'
+import { apiKeyAuthentication } from '../http/auth/authenticate.ts'
 import { runEvery } from '../maintenance/schedule.ts'
 import { createSchemaRegistry } from '../registry/registry.ts'
 import { createAwsClients, type EngineEndpoints } from '../storage/aws-clients.ts'
@@ -13,8 +15,12 @@ import { type LocalEngines, startLocalEngines } from './engines.ts'
 
 /** Which engines the server stores in. */
 export type DevServerEngines =
-  /** Start DynamoDB Local and s3rver, keeping their data in `dataDir` between runs. */
-  | { readonly kind: 'local'; readonly dataDir: string }
+  /**
+   * Start DynamoDB Local and s3rver, keeping their data in `dataDir` between
+   * runs; DynamoDB Local is unpacked in `engineCacheDir` (the project's
+   * `.sluice/engines` without it).
+   */
+  | { readonly kind: 'local'; readonly dataDir: string; readonly engineCacheDir?: string }
   /** The engines the AWS SDK is configured for (AWS_ENDPOINT_URL: LocalStack, AWS). */
   | { readonly kind: 'configured' }
   /** Local engines already running, such as the ones a test run shares. */
@@ -28,6 +34,8 @@ export interface DevServerOptions {
   readonly engines: DevServerEngines
   /** Consumer group timers, e.g. sessions shorter than Kafka allows, for tests. */
   readonly groups?: GroupServiceOptions
+  /** `api-key`: requests need a key from the api-keys table, as a stack deployed in that mode wants. */
+  readonly auth?: 'none' | 'api-key'
 }
 
 export interface DevServer {
@@ -39,7 +47,12 @@ export interface DevServer {
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const engines: LocalEngines | undefined =
     options.engines.kind === 'local'
-      ? await startLocalEngines({ dataDir: resolve(options.engines.dataDir) })
+      ? await startLocalEngines({
+          dataDir: resolve(options.engines.dataDir),
+          ...(options.engines.engineCacheDir !== undefined && {
+            engineCacheDir: resolve(options.engines.engineCacheDir),
+          }),
+        })
       : undefined
   try {
     const clients = createAwsClients(
@@ -56,6 +69,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       maxRequestBytes: options.config.maxRequestBytes,
       maintenanceRunTasks: options.config.maintenanceRunTasks,
       registry: createSchemaRegistry(clients, options.config.names),
+      ...(options.auth === 'api-key' && {
+        authenticate: apiKeyAuthentication(ApiKeyTable.of(clients, options.config.names)),
+      }),
     })
     const server = await new Promise<ReturnType<typeof serve>>((ready, fail) => {
       const started = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () =>

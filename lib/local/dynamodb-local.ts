@@ -1,17 +1,18 @@
 import { execFile, spawn } from 'node:child_process'
-import { mkdir } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
 import getPort from 'get-port'
 import { localCredentials, localRegion } from '../storage/aws-clients.ts'
-import { type ChildOutcome, type SupervisedChild, supervise } from './child-process.ts'
+import { type ChildOutcome, type SupervisedChild, stopGraceMs, supervise } from './child-process.ts'
 import {
   dynamoDBLocalJar,
   dynamoDBLocalLibraryDir,
   installDynamoDBLocal,
 } from './dynamodb-local-install.ts'
+import { commandLineOf, terminate } from './process-check.ts'
 
 export class JavaNotFoundError extends Error {
   override name = 'JavaNotFoundError'
@@ -28,6 +29,12 @@ export interface DynamoDBLocalOptions {
   readonly javaCommand?: string
   /** Where the emulator is unpacked; defaults to `.sluice/engines` in the project. */
   readonly cacheDir?: string
+  /**
+   * Holds the JVM's process id while it runs. A JVM left behind by a process
+   * that was killed before it could stop it is stopped before a new one
+   * starts, so one database never has two.
+   */
+  readonly pidFile?: string
   readonly startTimeoutMs?: number
 }
 
@@ -47,6 +54,8 @@ export async function startDynamoDBLocal(
   await checkJava(java)
   const emulatorDir = await installDynamoDBLocal(options.cacheDir)
   if (options.dbPath !== undefined) await mkdir(options.dbPath, { recursive: true })
+
+  if (options.pidFile !== undefined) await stopLeftBehind(options.pidFile, options.dbPath)
 
   const port = await getPort({ host: '127.0.0.1' })
   const child = supervise(
@@ -70,13 +79,32 @@ export async function startDynamoDBLocal(
     ),
   )
   const endpoint = `http://127.0.0.1:${port}`
+  const { pidFile } = options
+  const stop = async () => {
+    await child.stop()
+    if (pidFile !== undefined) await rm(pidFile, { force: true })
+  }
   try {
+    if (pidFile !== undefined && child.pid !== undefined) {
+      await writeFile(pidFile, `${child.pid}\n`)
+    }
     await waitUntilAnswering(endpoint, child, options.startTimeoutMs ?? 30_000)
   } catch (error) {
-    await child.stop()
+    await stop()
     throw error
   }
-  return { endpoint, stop: () => child.stop() }
+  return { endpoint, stop }
+}
+
+/** Stops the JVM a pid file names if it is still DynamoDB Local on this database, not a process that took its id since. */
+async function stopLeftBehind(pidFile: string, dbPath: string | undefined): Promise<void> {
+  const pid = Number.parseInt(await readFile(pidFile, 'utf8').catch(() => ''), 10)
+  if (!Number.isInteger(pid)) return
+  const command = await commandLineOf(pid)
+  if (command?.includes(dynamoDBLocalJar) && (dbPath === undefined || command.includes(dbPath))) {
+    await terminate(pid, stopGraceMs)
+  }
+  await rm(pidFile, { force: true })
 }
 
 async function checkJava(java: string): Promise<void> {
@@ -106,7 +134,9 @@ async function waitUntilAnswering(
     region: localRegion,
     credentials: localCredentials,
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 1000 },
+    // No request timeout: a JVM still starting answers slowly, and its first answer
+    // may take seconds on a busy machine. The start deadline bounds each request.
+    requestHandler: { connectionTimeout: 1000 },
   })
   let gone: ChildOutcome | undefined
   void child.outcome.then((outcome) => {
@@ -115,10 +145,14 @@ async function waitUntilAnswering(
   const deadline = Date.now() + timeoutMs
   try {
     for (;;) {
-      const answered = await client.send(new ListTablesCommand({ Limit: 1 })).then(
-        () => true,
-        () => false,
-      )
+      const answered = await client
+        .send(new ListTablesCommand({ Limit: 1 }), {
+          abortSignal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+        })
+        .then(
+          () => true,
+          () => false,
+        )
       if (answered) return
       if (gone !== undefined) throw startFailure(gone, child, endpoint)
       if (Date.now() > deadline) {

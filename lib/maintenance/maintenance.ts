@@ -27,6 +27,7 @@ import {
 import { merge, mergeDue } from './merge.ts'
 import { DEFAULT_MAINTENANCE_OPTIONS, type MaintenanceOptions } from './options.ts'
 import {
+  type GcReport,
   type MaintenanceReport,
   type PartitionOutcome,
   type PartitionReport,
@@ -145,7 +146,7 @@ export class Maintenance {
         budget,
         request.topics === undefined ? undefined : topics.map((topic) => topic.topicId),
       )
-      log({ level: 'info', message: 'Collected garbage', ...gc })
+      if (gcChangedAnything(gc)) log({ level: 'info', message: 'Collected garbage', ...gc })
     }
 
     const report: MaintenanceReport = {
@@ -162,12 +163,15 @@ export class Maintenance {
       totals: sumTotals(partitions),
       ...(gc && { gc }),
     }
-    log({
-      level: 'info',
-      message: 'Maintenance run finished',
-      ...report,
-      partitions: partitions.length,
-    })
+    // A run that found nothing to do says nothing: the dev server runs one every minute.
+    if (partitions.length > 0 || !report.complete || (gc && gcChangedAnything(gc))) {
+      log({
+        level: 'info',
+        message: 'Maintenance run finished',
+        ...report,
+        partitions: partitions.length,
+      })
+    }
     return report
   }
 
@@ -248,4 +252,8 @@ export class Maintenance {
     }
     return { ...base, outcome, tasks: reports, ...(failure !== undefined && { error: failure }) }
   }
+}
+
+function gcChangedAnything(gc: GcReport): boolean {
+  return gc.objectsDeleted > 0 || gc.itemsDeleted > 0 || gc.deadPartitions > 0
 }

@@ -3,7 +3,7 @@ import type { Sluice } from '../../client/sluice.ts'
 import { nonNegativeInteger, positiveInteger } from '../arguments.ts'
 import { type ConnectionOptions, clientFor } from '../connection.ts'
 import { UsageError } from '../exit-codes.ts'
-import { type CliIo, writeLine } from '../io.ts'
+import { type CliIo, OutputClosedError, writeLine } from '../io.ts'
 import {
   type BytesFormat,
   decodeBytes,
@@ -22,8 +22,8 @@ interface ConsumeOptions extends ConnectionOptions {
   readonly partition?: number
   readonly group?: string
   readonly max?: number
-  readonly follow?: boolean
-  readonly timeoutMs: number
+  readonly toEnd?: boolean
+  readonly timeoutMs?: number
   readonly format: RecordFormat
   readonly keyFormat: RecordFormat
   readonly printKey?: boolean
@@ -33,8 +33,8 @@ interface ConsumeOptions extends ConnectionOptions {
 
 /** Records per read when reading partitions without a group. */
 const PAGE = 1000
-/** How long a read waits for new records with --follow. */
-const FOLLOW_WAIT_MS = 1000
+/** How long one read waits for new records at the end of a partition. */
+const WAIT_MS = 1000
 
 function offsetArgument(text: string): number | 'earliest' | 'latest' {
   if (text === 'earliest' || text === 'latest') return text
@@ -58,7 +58,8 @@ class Printer {
     return (this.options.max ?? Number.POSITIVE_INFINITY) - this.printed
   }
 
-  async print(record: OutputRecord): Promise<void> {
+  /** False when the output is closed: the record was not printed, and nothing more will be. */
+  async print(record: OutputRecord): Promise<boolean> {
     const { options } = this
     const line =
       options.output === 'json'
@@ -68,8 +69,14 @@ class Printer {
             { key: options.keyFormat, value: options.format },
             options.printKey ? { separator: options.keySeparator } : undefined,
           )
-    await writeLine(this.io.stdout, line)
+    try {
+      await writeLine(this.io.stdout, line)
+    } catch (error) {
+      if (error instanceof OutputClosedError) return false
+      throw error
+    }
     this.printed++
+    return true
   }
 }
 
@@ -92,6 +99,11 @@ function check(options: ConsumeOptions): void {
       '--offset and --partition read partitions directly; a --group consumer gets partitions from its group.',
     )
   }
+  if (options.group !== undefined && options.toEnd) {
+    throw new UsageError(
+      '--to-end reads partitions directly; a --group consumer stops with --max or --timeout-ms.',
+    )
+  }
   if (options.offset !== undefined && options.partition === undefined) {
     throw new UsageError('--offset needs --partition.')
   }
@@ -100,12 +112,30 @@ function check(options: ConsumeOptions): void {
   }
 }
 
+/** Says when --timeout-ms has passed without a record. */
+class IdleClock {
+  private lastRecordAt = Date.now()
+
+  constructor(private readonly timeoutMs: number | undefined) {}
+
+  /** Starts the wait over: a record arrived, or records can arrive from now on. */
+  reset(): void {
+    this.lastRecordAt = Date.now()
+  }
+
+  get expired(): boolean {
+    return this.timeoutMs !== undefined && Date.now() - this.lastRecordAt >= this.timeoutMs
+  }
+}
+
 /**
  * Without a group: each partition is read through the read API from its start
- * position to its end as it was when the command started (or on, with --follow).
+ * position, waiting at its end for new records (or, with --to-end, up to its
+ * end as it was when the command started).
  */
 async function readPartitions(sluice: Sluice, topic: string, options: ConsumeOptions, io: CliIo) {
   const printer = new Printer(io, options)
+  const idle = new IdleClock(options.timeoutMs)
   const { partitionsCount } = await sluice.admin().describeTopic(topic)
   const partitions =
     options.partition !== undefined
@@ -118,7 +148,7 @@ async function readPartitions(sluice: Sluice, topic: string, options: ConsumeOpt
       { next: from as number | 'earliest' | 'latest', end: undefined as number | undefined },
     ]),
   )
-  while (state.size > 0 && printer.remaining > 0 && !io.signal.aborted) {
+  while (state.size > 0 && printer.remaining > 0 && !io.signal.aborted && !idle.expired) {
     const reads = await Promise.all(
       [...state].map(async ([partition, position]) => ({
         partition,
@@ -128,17 +158,18 @@ async function readPartitions(sluice: Sluice, topic: string, options: ConsumeOpt
           partition,
           from: position.next,
           maxRecords: Math.min(PAGE, printer.remaining),
-          timeoutMs: options.follow ? FOLLOW_WAIT_MS : 0,
+          timeoutMs: options.toEnd ? 0 : Math.min(WAIT_MS, options.timeoutMs ?? WAIT_MS),
           keyType: PAYLOAD_TYPE[options.keyFormat],
           valueType: PAYLOAD_TYPE[options.format],
         }),
       })),
     )
     for (const { partition, position, result } of reads) {
-      const end = options.follow ? Number.POSITIVE_INFINITY : (position.end ?? result.latestOffset)
+      const end = options.toEnd ? (position.end ?? result.latestOffset) : Number.POSITIVE_INFINITY
       for (const record of result.records) {
         if (record.offset >= end || printer.remaining <= 0) break
-        await printer.print(outputOfRead(record))
+        if (!(await printer.print(outputOfRead(record)))) return
+        idle.reset()
       }
       position.next = result.nextOffset
       position.end = end
@@ -148,8 +179,9 @@ async function readPartitions(sluice: Sluice, topic: string, options: ConsumeOpt
 }
 
 /**
- * With a group: a consumer of the group prints records and commits them once
- * printed. Without --follow it stops once nothing arrived for --timeout-ms.
+ * With a group: a consumer of the group prints records and commits those it
+ * printed, until --max, --timeout-ms without records, Ctrl-C, or a reader of
+ * its output that went away; then it leaves the group.
  */
 async function consumeAsGroup(
   sluice: Sluice,
@@ -162,47 +194,55 @@ async function consumeAsGroup(
   // A group may subscribe to a topic not there yet; the command line wants to hear about a typo.
   await sluice.admin().describeTopic(topic)
   const printer = new Printer(io, options)
+  const idle = new IdleClock(options.timeoutMs)
   const consumer = sluice.consumer({ groupId: group })
   consumer.subscribe({ topics: [topic], fromBeginning: options.fromBeginning ?? false })
   let failure: Error | undefined
-  let lastRecordAt = Date.now()
   let finish: () => void = () => {}
   const finished = new Promise<void>((resolve) => {
     finish = resolve
   })
+  const end = () => {
+    // Not awaited: stop waits for the handler that may be calling this.
+    void consumer.stop()
+    finish()
+  }
   consumer.on('crash', (error) => {
     failure = error
     finish()
   })
   io.signal.addEventListener('abort', finish)
-  const idle = options.follow
-    ? undefined
-    : setInterval(() => {
-        if (Date.now() - lastRecordAt >= options.timeoutMs) finish()
-      }, 100)
+  const idleCheck = setInterval(() => {
+    if (idle.expired) finish()
+  }, 100)
   try {
     await consumer.run({
-      eachMessage: async ({ topic: from, partition, message }) => {
-        const where = (part: string) =>
-          `${part} at offset ${message.offset} of ${from}/${partition}`
-        await printer.print({
-          topic: from,
-          partition,
-          offset: message.offset,
-          key: decodeBytes(message.key, formats.key, where('key')),
-          value: decodeBytes(message.value, formats.value, where('value')),
-        })
-        lastRecordAt = Date.now()
-        if (printer.remaining <= 0) {
-          // Not awaited: stop waits for this handler to return.
-          void consumer.stop()
-          finish()
+      // Offsets are resolved one printed record at a time, so only what was printed is committed.
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, isRunning }) => {
+        for (const message of batch.messages) {
+          if (!isRunning()) return
+          const where = (part: string) =>
+            `${part} at offset ${message.offset} of ${batch.topic}/${batch.partition}`
+          const printed = await printer.print({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            key: decodeBytes(message.key, formats.key, where('key')),
+            value: decodeBytes(message.value, formats.value, where('value')),
+          })
+          if (!printed) return end()
+          resolveOffset(message.offset)
+          idle.reset()
+          if (printer.remaining <= 0) return end()
         }
       },
     })
+    // --timeout-ms counts from when records can arrive: joining may take a while.
+    idle.reset()
     await finished
   } finally {
-    clearInterval(idle)
+    clearInterval(idleCheck)
     io.signal.removeEventListener('abort', finish)
     await consumer.disconnect()
   }
@@ -214,7 +254,7 @@ export function consumeCommand(io: CliIo): Command {
   return new Command('consume')
     .description('print the records of a topic, one per line')
     .argument('<topic>')
-    .option('--from-beginning', 'start at the first record (default: only new records)')
+    .option('--from-beginning', 'start at the first record (default: at the end, for new records)')
     .option('--partition <p>', 'read this partition only', nonNegativeInteger)
     .option(
       '--offset <offset>',
@@ -226,12 +266,10 @@ export function consumeCommand(io: CliIo): Command {
       'consume as a member of this consumer group, committing what is printed',
     )
     .option('--max <count>', 'stop after this many records', positiveInteger)
-    .option('--follow', 'keep waiting for new records (default: stop at the end)')
+    .option('--timeout-ms <ms>', 'stop once this long passed without a record', nonNegativeInteger)
     .option(
-      '--timeout-ms <ms>',
-      'with --group and without --follow: stop after this long without records',
-      nonNegativeInteger,
-      5000,
+      '--to-end',
+      'stop at the end of each partition as it was at the start, instead of waiting (not with --group)',
     )
     .addOption(
       new Option('--format <format>', 'how to show values')
@@ -256,6 +294,12 @@ export function consumeCommand(io: CliIo): Command {
     .addHelpText(
       'after',
       `
+As kafka-console-consumer: it starts at the end of the topic (or at its first
+record with --from-beginning, or at --offset) and waits for new records until
+--max records, --timeout-ms without one, or Ctrl-C. --to-end prints what is
+there and stops. With --group it commits what it printed and leaves the group
+when it stops, also when the reader of its output goes away (| head).
+
 Formats: string (UTF-8 text), json (JSON), binary (base64), avro (decoded with
 the registry; not with --group). JSON output has topic, partition, offset,
 timestamp, key, value and headers (base64); with --group, timestamp and headers

@@ -90,7 +90,7 @@ export function groupsCommand(io: CliIo): Command {
             group,
             l.topic,
             l.partition,
-            l.currentOffset,
+            l.currentOffset ?? '-',
             l.logEndOffset,
             l.lag,
             l.consumerId || '-',
@@ -105,7 +105,11 @@ export function groupsCommand(io: CliIo): Command {
     .description("move a group's committed offsets; the group must have no members")
     .option('--to-earliest', 'to the log start')
     .option('--to-latest', 'to the log end')
-    .option('--to-offset <offset>', 'to this offset', nonNegativeInteger)
+    .option(
+      '--to-offset <offset>',
+      'to this offset (one outside the log moves to its nearer end)',
+      nonNegativeInteger,
+    )
     .option('--to-datetime <time>', 'to the first record at or after this RFC 3339 time', dateTime)
     .option('--topic <topic>', 'only this topic; repeat for more', repeatable(anyText))
     .addOption(
@@ -128,6 +132,14 @@ export function groupsCommand(io: CliIo): Command {
           ...(options.topic && { topics: options.topic }),
           ...(options.partition && { partitions: options.partition }),
         })
+      for (const { topic, partition, offset } of offsets) {
+        if (options.toOffset !== undefined && offset !== options.toOffset) {
+          note(
+            io,
+            `Offset ${options.toOffset} is outside the log of ${topic}/${partition}: set to ${offset}, its nearer end.`,
+          )
+        }
+      }
       await printResult(io, outputMode(io, options.output), {
         json: offsets,
         table: {

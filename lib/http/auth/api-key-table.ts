@@ -1,12 +1,14 @@
 import { isDeepStrictEqual } from 'node:util'
 import {
   DeleteCommand,
-  type DynamoDBDocumentClient,
+  DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   paginateScan,
 } from '@aws-sdk/lib-dynamodb'
+import type { AwsClients } from '../../storage/aws-clients.ts'
 import { conditionalWrite, conditionHeld } from '../../storage/conditional-write.ts'
+import type { StorageNames } from '../../storage/tables.ts'
 
 /** A stored API key: who it is for and the hash of its secret, never the secret. */
 export interface ApiKeyItem {
@@ -30,6 +32,11 @@ export class ApiKeyTable {
     private readonly documents: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
+
+  /** The deployment's table, on these clients. */
+  static of(clients: AwsClients, names: StorageNames): ApiKeyTable {
+    return new ApiKeyTable(DynamoDBDocumentClient.from(clients.dynamodb), names.tables.apiKeys)
+  }
 
   async create(item: ApiKeyItem): Promise<void> {
     await conditionalWrite(

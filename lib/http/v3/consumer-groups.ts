@@ -105,7 +105,8 @@ function lagResource(links: GroupLinks, lag: PartitionLag) {
     consumer_id: lag.member?.memberId ?? '',
     instance_id: null,
     client_id: lag.member?.clientId ?? '',
-    current_offset: lag.currentOffset,
+    // Nothing committed: null, as Kafka's admin client reports no offset there.
+    current_offset: lag.currentOffset ?? null,
     log_end_offset: lag.logEndOffset,
     lag: lag.lag,
   }

@@ -128,9 +128,12 @@ export function produceRoutes({ broker, clusterId, registry }: HttpDeps): Hono {
     const reports = await produceAll(values)
     const [only] = reports
     if (reports.length === 1 && only) return c.json(only.body, only.status as ContentfulStatusCode)
-    return c.body(reports.map(({ body }) => JSON.stringify(body)).join(''), 200, {
-      'content-type': 'application/json',
-    })
+    // The REST Proxy answers concatenated reports here too, which no JSON parser
+    // (Python's response.json(), JSON.parse) accepts: a body sent whole gets them as one array.
+    return c.json(
+      reports.map(({ body }) => body),
+      200,
+    )
   })
 
   // The literal 'records:batch': Hono would read ':batch' as a parameter (see configs:alter).

@@ -12,6 +12,12 @@ import type { TopicItem } from '../../storage/topic-table.ts'
  */
 const REPLICATION_FACTOR = 3
 
+/**
+ * Every node answers for the whole cluster, so the API shows one logical
+ * broker, which leads every partition (as the v2 API's broker 0 does).
+ */
+export const BROKER_ID = 0
+
 export class ResourceLinks {
   constructor(
     private readonly origin: string,
@@ -46,6 +52,18 @@ export class ResourceLinks {
     return `${this.topic(topic)}/configs`
   }
 
+  brokers(): string {
+    return `${this.cluster()}/brokers`
+  }
+
+  broker(): string {
+    return `${this.brokers()}/${BROKER_ID}`
+  }
+
+  replicas(topic: string, partition: number): string {
+    return `${this.partition(topic, partition)}/replicas`
+  }
+
   crn(...parts: string[]): string {
     return ['crn://', `kafka=${this.clusterId}`, ...parts].join('/')
   }
@@ -61,7 +79,7 @@ export function clusterResource(links: ResourceLinks) {
     kind: 'KafkaCluster',
     metadata: { self, resource_name: links.crn() },
     cluster_id: links.clusterId,
-    controller: null,
+    controller: { related: links.broker() },
     acls: { related: `${self}/acls` },
     brokers: { related: `${self}/brokers` },
     broker_configs: { related: `${self}/broker-configs` },
@@ -96,8 +114,8 @@ export function partitionResource(links: ResourceLinks, topic: string, partition
     cluster_id: links.clusterId,
     topic_name: topic,
     partition_id: partition,
-    leader: null,
-    replicas: { related: `${self}/replicas` },
+    leader: { related: `${links.replicas(topic, partition)}/${BROKER_ID}` },
+    replicas: { related: links.replicas(topic, partition) },
     reassignment: { related: `${self}/reassignment` },
   }
 }
@@ -118,5 +136,39 @@ export function configResource(links: ResourceLinks, topic: string, config: Reso
     is_sensitive: false,
     source: config.isDefault ? 'DEFAULT_CONFIG' : 'DYNAMIC_TOPIC_CONFIG',
     synonyms: [],
+  }
+}
+
+/** The one logical broker; `origin` is where the client reached it. */
+export function brokerResource(links: ResourceLinks, origin: URL) {
+  const self = links.broker()
+  return {
+    kind: 'KafkaBroker',
+    metadata: { self, resource_name: links.crn(`broker=${BROKER_ID}`) },
+    cluster_id: links.clusterId,
+    broker_id: BROKER_ID,
+    host: origin.hostname,
+    port: Number(origin.port) || (origin.protocol === 'https:' ? 443 : 80),
+    rack: null,
+    configs: { related: `${self}/configs` },
+    partition_replicas: { related: `${self}/partition-replicas` },
+  }
+}
+
+/** A partition's only replica: on the logical broker, its leader, always in sync. */
+export function replicaResource(links: ResourceLinks, topic: string, partition: number) {
+  return {
+    kind: 'KafkaReplica',
+    metadata: {
+      self: `${links.replicas(topic, partition)}/${BROKER_ID}`,
+      resource_name: links.crn(`topic=${topic}`, `partition=${partition}`, `replica=${BROKER_ID}`),
+    },
+    cluster_id: links.clusterId,
+    topic_name: topic,
+    partition_id: partition,
+    broker_id: BROKER_ID,
+    is_leader: true,
+    is_in_sync: true,
+    broker: { related: links.broker() },
   }
 }

@@ -1,15 +1,17 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { resolveTopicConfigs, validateTopicConfigName } from '../../broker/topic-configs.ts'
-import { ConfigNotFoundError } from '../../errors.ts'
+import { BrokerNotFoundError, ConfigNotFoundError } from '../../errors.ts'
 import type { HttpDeps } from '../deps.ts'
 import { nonNegativeInteger } from '../params.ts'
 import { jsonBody } from '../request-body.ts'
 import {
+  BROKER_ID,
   configResource,
   list,
   partitionResource,
   ResourceLinks,
+  replicaResource,
   topicResource,
 } from './resources.ts'
 
@@ -154,6 +156,25 @@ export function topicRoutes({ broker, clusterId }: HttpDeps): Hono {
     const partition = nonNegativeInteger(c.req.param('partition'), 'partition_id')
     const topic = await topics.partition(c.req.param('topic'), partition)
     return c.json(partitionResource(linksFor(c.req.url, clusterId), topic.name, partition))
+  })
+
+  app.get('/:topic/partitions/:partition/replicas', async (c) => {
+    const links = linksFor(c.req.url, clusterId)
+    const partition = nonNegativeInteger(c.req.param('partition'), 'partition_id')
+    const topic = await topics.partition(c.req.param('topic'), partition)
+    return c.json(
+      list('KafkaReplicaList', links.replicas(topic.name, partition), [
+        replicaResource(links, topic.name, partition),
+      ]),
+    )
+  })
+
+  app.get('/:topic/partitions/:partition/replicas/:broker', async (c) => {
+    const partition = nonNegativeInteger(c.req.param('partition'), 'partition_id')
+    const brokerId = nonNegativeInteger(c.req.param('broker'), 'broker_id')
+    const topic = await topics.partition(c.req.param('topic'), partition)
+    if (brokerId !== BROKER_ID) throw new BrokerNotFoundError(brokerId)
+    return c.json(replicaResource(linksFor(c.req.url, clusterId), topic.name, partition))
   })
 
   app.get('/:topic/partitions/:partition/offset', async (c) => {

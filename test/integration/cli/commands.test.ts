@@ -52,6 +52,10 @@ async function sluice(args: readonly string[], options: { input?: string; tty?: 
   return { code, stdout: await stdout.text(), stderr: await stderr.text() }
 }
 
+/** Everything in the topic, read to its end, with values in this format. */
+const readAll = (topic: string, format: string) =>
+  sluice(['consume', topic, '--from-beginning', '--to-end', '--format', format])
+
 async function topicWith(partitions = 1): Promise<string> {
   const topic = uniqueName('cli')
   expect((await sluice(['topics', 'create', topic, '-p', String(partitions)])).code).toBe(0)
@@ -98,7 +102,9 @@ describe('topics', () => {
     expect(missing).toEqual({
       code: 1,
       stdout: '',
-      stderr: `error: Topic '${topic}' not found. [40401]\n`,
+      stderr:
+        `error: Topic '${topic}' not found. [40401]\n` +
+        'hint: create it first: `sluice topics create <topic>` (or POST /v3/clusters/{cluster}/topics).\n',
     })
     expect((await sluice(['topics', 'delete', topic, '--if-exists'])).code).toBe(0)
   })
@@ -113,6 +119,7 @@ describe('topics', () => {
       ['consume', topic, '--offset', '5'],
       ['consume', topic, '--group', 'g', '--partition', '0'],
       ['consume', topic, '--group', 'g', '--format', 'avro'],
+      ['consume', topic, '--group', 'g', '--to-end'],
       ['produce', topic, '--format', 'avro'],
       ['produce', topic, '--format', 'yaml'],
       ['groups', 'reset-offsets', 'g'],
@@ -137,7 +144,7 @@ describe('produce and consume', () => {
     })
     expect(run.code).toBe(1)
     expect(run.stderr).toMatch(/^error: line 2: The value is not JSON: .*\n$/)
-    const read = await sluice(['consume', topic, '--from-beginning', '--format', 'json'])
+    const read = await readAll(topic, 'json')
     expect(read).toMatchObject({ code: 0, stdout: '{"n":1}\n' })
   })
 
@@ -145,8 +152,21 @@ describe('produce and consume', () => {
     const topic = await topicWith()
     expect((await sluice(['produce', topic], { input: 'a\nb\n' })).code).toBe(0)
     expect((await sluice(['produce', topic, '--no-idempotence'], { input: 'c\n' })).code).toBe(0)
-    const read = await sluice(['consume', topic, '--from-beginning'])
+    const read = await sluice(['consume', topic, '--from-beginning', '--to-end'])
     expect(read).toMatchObject({ code: 0, stdout: 'a\nb\nc\n' })
+  })
+
+  it('names the Confluent code of a record the server refused, with a hint', async () => {
+    const topic = uniqueName('cli')
+    expect(
+      (await sluice(['topics', 'create', topic, '--config', 'cleanup.policy=compact'])).code,
+    ).toBe(0)
+    const run = await sluice(['produce', topic], { input: 'no key\n' })
+    expect(run.code).toBe(1)
+    expect(lines(run.stderr)).toEqual([
+      `error: line 1: Topic '${topic}' is compacted: every record needs a key. [40002]`,
+      expect.stringMatching(/^hint: give every record a key .*--key-separator/),
+    ])
   })
 
   it('round-trips binary values, and reads a partition from an offset as JSON lines', async () => {
@@ -158,7 +178,16 @@ describe('produce and consume', () => {
       (await sluice(['produce', topic, file, '--format', 'binary', '--key-separator', ':'])).code,
     ).toBe(0)
     const partition = (
-      await sluice(['consume', topic, '--from-beginning', '--format', 'binary', '-o', 'json'])
+      await sluice([
+        'consume',
+        topic,
+        '--from-beginning',
+        '--to-end',
+        '--format',
+        'binary',
+        '-o',
+        'json',
+      ])
     ).stdout
       .split('\n')
       .filter(Boolean)
@@ -174,6 +203,7 @@ describe('produce and consume', () => {
       p,
       '--offset',
       '1',
+      '--to-end',
       '--format',
       'binary',
     ])
@@ -194,7 +224,7 @@ describe('produce and consume', () => {
       input: '{"id": 1}\n{"id": 2}\n',
     })
     expect(produced.code, produced.stderr).toBe(0)
-    const read = await sluice(['consume', topic, '--from-beginning', '--format', 'avro'])
+    const read = await readAll(topic, 'avro')
     expect(lines(read.stdout)).toEqual(['{"id":1}', '{"id":2}'])
     const refused = await sluice(['produce', topic, '--format', 'avro', '--schema', schema], {
       input: '{"id": "x"}\n',

@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { DevServer } from '../../../lib/local/dev-server.ts'
-import { startTestDevServer, uniqueName } from '../client/support.ts'
-import { lines, runSluice } from './support.ts'
+import { expect, it } from 'vitest'
+import { uniqueName } from '../client/support.ts'
+import { cliAgainstTestServer, lines } from './support.ts'
 
-let server: DevServer
-
-beforeAll(async () => {
-  server = await startTestDevServer()
-})
-
-afterAll(async () => {
-  await server?.close()
-})
-
-const sluice = (args: readonly string[], input?: string) => runSluice(server.url, args, input)
+const { sluice } = cliAgainstTestServer()
 
 it('produces 10,000 keyed lines, reads them back, and a group that read them all has no lag', async () => {
   const topic = uniqueName('cli')

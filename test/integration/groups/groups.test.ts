@@ -65,13 +65,18 @@ describe('two groups on one topic', () => {
     for (const lag of [...oneLags, ...twoLags]) {
       const { latest } = await partitionOffsets(h, topic, lag.partition_id)
       expect(lag.log_end_offset).toBe(latest)
-      expect(lag.lag).toBe(lag.log_end_offset - lag.current_offset)
+      // With nothing committed, all of the log is still to read.
+      expect(lag.lag).toBe(lag.log_end_offset - (lag.current_offset ?? 0))
     }
     expect(oneLags.map((l) => [l.partition_id, l.current_offset, l.lag])).toEqual([
       [0, 4, 0],
       [1, 3, 2],
     ])
-    expect(twoLags.map((l) => [l.partition_id, l.current_offset, l.lag])).toEqual([[0, 1, 3]])
+    // Group two's member reads partition 1 too but never committed there: shown, with no offset.
+    expect(twoLags.map((l) => [l.partition_id, l.current_offset, l.lag])).toEqual([
+      [0, 1, 3],
+      [1, null, 5],
+    ])
     const holder = oneLags[1]
     expect(holder.kind).toBe('KafkaConsumerLag')
     expect(holder.consumer_id).not.toBe('')
@@ -90,7 +95,26 @@ describe('two groups on one topic', () => {
     })
     const single = await h.get(`${C}/consumer-groups/${one}/lags/${topic}/partitions/1`)
     expect(single.body).toEqual(holder)
-    expectError(await h.get(`${C}/consumer-groups/${two}/lags/${topic}/partitions/1`), 404, 404)
+    const uncommitted = await h.get(`${C}/consumer-groups/${two}/lags/${topic}/partitions/1`)
+    expect(uncommitted.body).toMatchObject({ current_offset: null, log_end_offset: 5, lag: 5 })
+    expectError(await h.get(`${C}/consumer-groups/${two}/lags/${topic}/partitions/2`), 404, 404)
+  })
+
+  it('accepts a commit past the log end, as Kafka does, and reports its lag as 0, never less', async () => {
+    const topic = uniqueTopic()
+    await createTopic(h, topic, 1)
+    await produceJson(h, topic, 0, ['a', 'b'])
+    const group = uniqueGroup()
+    const consumer = await Consumer.create(h, group, config)
+    await consumer.subscribe([topic])
+    await drain([consumer])
+    const commit = await consumer.commit([{ topic, partition: 0, offset: 41 }])
+    expect(commit.status, commit.text).toBe(200)
+    expect((await lags(group)).map((l) => [l.current_offset, l.log_end_offset, l.lag])).toEqual([
+      [42, 2, 0],
+    ])
+    const summary = await h.get(`${C}/consumer-groups/${group}/lag-summary`)
+    expect(summary.body).toMatchObject({ max_lag: 0, total_lag: 0 })
   })
 })
 
@@ -195,7 +219,10 @@ describe('admin', () => {
       (await reset({ to: 'latest', partitions: [{ topic_name: topic, partition_id: 0 }] })).status,
     ).toBe(200)
     expect(await committed()).toEqual([5])
-    expectError(await reset({ to: 'offset', offset: 9, topics: [topic] }), 416, 41601)
+    // As kafka-consumer-groups --to-offset: past the log end means the log end.
+    const past = await reset({ to: 'offset', offset: 9, topics: [topic] })
+    expect(past.body.data).toEqual([{ topic_name: topic, partition_id: 0, offset: 5 }])
+    expect(await committed()).toEqual([5])
     expectError(await reset({ to: 'offset', topics: [topic] }), 400, 400, /offset/)
     expectError(await reset({ to: 'sideways', topics: [topic] }), 400, 400)
     expect(await committed()).toEqual([5])

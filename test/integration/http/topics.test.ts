@@ -40,6 +40,50 @@ describe('clusters', () => {
     })
   })
 
+  it('serves every resource the cluster, a topic and a partition link to, as one logical broker', async () => {
+    const topic = uniqueTopic()
+    await createTopic(h, topic, 2)
+    const related = (resource: Record<string, unknown>) =>
+      Object.values(resource).flatMap((value) =>
+        value && typeof value === 'object' && 'related' in value ? [String(value.related)] : [],
+      )
+    const cluster = (await h.get(C)).body
+    const partition = (await h.get(`${C}/topics/${topic}/partitions/1`)).body
+    const links = [...related(cluster), ...related(partition)].filter(
+      // Reassignments are Kafka's moves of replicas between brokers: one broker has none to list.
+      (link) => !link.includes('reassignment'),
+    )
+    expect(links).toEqual(
+      expect.arrayContaining([
+        'http://localhost/v3/clusters/local/brokers',
+        'http://localhost/v3/clusters/local/brokers/0',
+        'http://localhost/v3/clusters/local/acls',
+        'http://localhost/v3/clusters/local/broker-configs',
+        `http://localhost/v3/clusters/local/topics/${topic}/partitions/1/replicas/0`,
+      ]),
+    )
+    for (const link of links) {
+      const response = await h.get(new URL(link).pathname)
+      expect(response.status, link).toBe(200)
+    }
+    const brokers = (await h.get(`${C}/brokers`)).body
+    expect(brokers.data).toEqual([
+      expect.objectContaining({ kind: 'KafkaBroker', broker_id: 0, host: 'localhost' }),
+    ])
+    for (const link of related(brokers.data[0])) {
+      expect((await h.get(new URL(link).pathname)).status, link).toBe(200)
+    }
+    const replicas = (await h.get(`${C}/brokers/0/partition-replicas`)).body.data
+    expect(replicas.filter((r: { topic_name: string }) => r.topic_name === topic)).toEqual([
+      expect.objectContaining({ partition_id: 0, broker_id: 0, is_leader: true, is_in_sync: true }),
+      expect.objectContaining({ partition_id: 1, broker_id: 0, is_leader: true, is_in_sync: true }),
+    ])
+    expect((await h.get(`${C}/acls`)).body).toMatchObject({ kind: 'KafkaAclList', data: [] })
+    expectError(await h.get(`${C}/brokers/1`), 404, 404, /one logical broker/)
+    expectError(await h.get(`${C}/topics/${topic}/partitions/0/replicas/2`), 404, 404)
+    expectError(await h.get(`${C}/topics/${topic}/partitions/2/replicas`), 404, 40402)
+  })
+
   it('answers 404 for another cluster id, on the cluster and below it', async () => {
     expectError(await h.get('/v3/clusters/other'), 404, 404, /other/)
     expectError(await h.get('/v3/clusters/other/topics'), 404, 404, /other/)

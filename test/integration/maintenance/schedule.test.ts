@@ -35,6 +35,18 @@ describe('the scheduled handler', () => {
     expect(logs.at(-1)).toMatchObject({ message: 'Maintenance run finished', complete: true })
   })
 
+  it('logs nothing for a run that found nothing to do', async () => {
+    await topicWithEntries('scheduled-idle', 4)
+    const { maintenance, logs } = maintenanceOn(storage)
+    const handler = scheduledHandler(maintenance, ['merge', 'gc'])
+    await handler({}, { getRemainingTimeInMillis: () => 60_000 })
+    expect(logs.map((line) => line.message)).toContain('Maintenance run finished')
+    logs.length = 0
+    const idle = await handler({}, { getRemainingTimeInMillis: () => 60_000 })
+    expect(idle).toMatchObject({ complete: true, partitions: [] })
+    expect(logs).toEqual([])
+  })
+
   it('starts nothing when the invocation has no time left', async () => {
     const topic = await topicWithEntries('scheduled-late', 3)
     const { maintenance } = maintenanceOn(storage)
