@@ -1,12 +1,11 @@
 import { execFile, spawn } from 'node:child_process'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { setTimeout as delay } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
 import getPort from 'get-port'
 import { localCredentials, localRegion } from '../storage/aws-clients.ts'
-import { type ChildOutcome, type SupervisedChild, supervise } from './child-process.ts'
+import { supervise, waitUntilReady } from './child-process.ts'
 import {
   dynamoDBLocalJar,
   dynamoDBLocalLibraryDir,
@@ -15,10 +14,6 @@ import {
 
 export class JavaNotFoundError extends Error {
   override name = 'JavaNotFoundError'
-}
-
-export class DynamoDBLocalStartError extends Error {
-  override name = 'DynamoDBLocalStartError'
 }
 
 export interface DynamoDBLocalOptions {
@@ -35,8 +30,6 @@ export interface DynamoDBLocal {
   readonly endpoint: string
   stop(): Promise<void>
 }
-
-const pollIntervalMs = 100
 
 /** Starts DynamoDB Local on a free port of 127.0.0.1 and resolves once it answers requests. */
 export async function startDynamoDBLocal(
@@ -70,11 +63,29 @@ export async function startDynamoDBLocal(
     ),
   )
   const endpoint = `http://127.0.0.1:${port}`
+  const client = new DynamoDBClient({
+    endpoint,
+    region: localRegion,
+    credentials: localCredentials,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 1000 },
+  })
   try {
-    await waitUntilAnswering(endpoint, child, options.startTimeoutMs ?? 30_000)
+    await waitUntilReady(child, {
+      name: 'DynamoDB Local',
+      endpoint,
+      timeoutMs: options.startTimeoutMs ?? 30_000,
+      ready: () =>
+        client.send(new ListTablesCommand({ Limit: 1 })).then(
+          () => true,
+          () => false,
+        ),
+    })
   } catch (error) {
     await child.stop()
     throw error
+  } finally {
+    client.destroy()
   }
   return { endpoint, stop: () => child.stop() }
 }
@@ -94,57 +105,4 @@ function javaNotFound(java: string): JavaNotFoundError {
       '(e.g. `apt-get install openjdk-17-jre-headless`) or set AWS_ENDPOINT_URL to point ' +
       'Sluice at LocalStack or AWS instead.',
   )
-}
-
-async function waitUntilAnswering(
-  endpoint: string,
-  child: SupervisedChild,
-  timeoutMs: number,
-): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 1000 },
-  })
-  let gone: ChildOutcome | undefined
-  void child.outcome.then((outcome) => {
-    gone = outcome
-  })
-  const deadline = Date.now() + timeoutMs
-  try {
-    for (;;) {
-      const answered = await client.send(new ListTablesCommand({ Limit: 1 })).then(
-        () => true,
-        () => false,
-      )
-      if (answered) return
-      if (gone !== undefined) throw startFailure(gone, child, endpoint)
-      if (Date.now() > deadline) {
-        throw new DynamoDBLocalStartError(
-          `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms${stderrNote(child)}`,
-        )
-      }
-      await delay(pollIntervalMs)
-    }
-  } finally {
-    client.destroy()
-  }
-}
-
-function startFailure(outcome: ChildOutcome, child: SupervisedChild, endpoint: string): Error {
-  if (outcome.kind === 'failed') {
-    if (outcome.error.code === 'ENOENT') return javaNotFound(outcome.error.path ?? 'java')
-    return new DynamoDBLocalStartError(`Could not spawn DynamoDB Local: ${outcome.error.message}`)
-  }
-  const status = outcome.signal ?? `code ${outcome.code}`
-  return new DynamoDBLocalStartError(
-    `DynamoDB Local exited (${status}) before answering on ${endpoint}${stderrNote(child)}`,
-  )
-}
-
-function stderrNote(child: SupervisedChild): string {
-  const tail = child.stderrTail().trim()
-  return tail === '' ? '' : `; its stderr ends with:\n${tail}`
 }
