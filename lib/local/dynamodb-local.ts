@@ -1,12 +1,11 @@
 import { execFile, spawn } from 'node:child_process'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { setTimeout as delay } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
 import getPort from 'get-port'
 import { localCredentials, localRegion } from '../storage/aws-clients.ts'
-import { type ChildOutcome, type SupervisedChild, stopGraceMs, supervise } from './child-process.ts'
+import { stopGraceMs, supervise, waitUntilReady } from './child-process.ts'
 import {
   dynamoDBLocalJar,
   dynamoDBLocalLibraryDir,
@@ -16,10 +15,6 @@ import { commandLineOf, terminate } from './process-check.ts'
 
 export class JavaNotFoundError extends Error {
   override name = 'JavaNotFoundError'
-}
-
-export class DynamoDBLocalStartError extends Error {
-  override name = 'DynamoDBLocalStartError'
 }
 
 export interface DynamoDBLocalOptions {
@@ -42,8 +37,6 @@ export interface DynamoDBLocal {
   readonly endpoint: string
   stop(): Promise<void>
 }
-
-const pollIntervalMs = 100
 
 /** Starts DynamoDB Local on a free port of 127.0.0.1 and resolves once it answers requests. */
 export async function startDynamoDBLocal(
@@ -84,14 +77,40 @@ export async function startDynamoDBLocal(
     await child.stop()
     if (pidFile !== undefined) await rm(pidFile, { force: true })
   }
+  const timeoutMs = options.startTimeoutMs ?? 30_000
+  const deadline = Date.now() + timeoutMs
+  const client = new DynamoDBClient({
+    endpoint,
+    region: localRegion,
+    credentials: localCredentials,
+    maxAttempts: 1,
+    // No request timeout: a JVM still starting answers slowly, and its first answer
+    // may take seconds on a busy machine. The start deadline bounds each request.
+    requestHandler: { connectionTimeout: 1000 },
+  })
   try {
     if (pidFile !== undefined && child.pid !== undefined) {
       await writeFile(pidFile, `${child.pid}\n`)
     }
-    await waitUntilAnswering(endpoint, child, options.startTimeoutMs ?? 30_000)
+    await waitUntilReady(child, {
+      name: 'DynamoDB Local',
+      endpoint,
+      timeoutMs,
+      ready: () =>
+        client
+          .send(new ListTablesCommand({ Limit: 1 }), {
+            abortSignal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+          })
+          .then(
+            () => true,
+            () => false,
+          ),
+    })
   } catch (error) {
     await stop()
     throw error
+  } finally {
+    client.destroy()
   }
   return { endpoint, stop }
 }
@@ -122,63 +141,4 @@ function javaNotFound(java: string): JavaNotFoundError {
       '(e.g. `apt-get install openjdk-17-jre-headless`) or set AWS_ENDPOINT_URL to point ' +
       'Sluice at LocalStack or AWS instead.',
   )
-}
-
-async function waitUntilAnswering(
-  endpoint: string,
-  child: SupervisedChild,
-  timeoutMs: number,
-): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: localRegion,
-    credentials: localCredentials,
-    maxAttempts: 1,
-    // No request timeout: a JVM still starting answers slowly, and its first answer
-    // may take seconds on a busy machine. The start deadline bounds each request.
-    requestHandler: { connectionTimeout: 1000 },
-  })
-  let gone: ChildOutcome | undefined
-  void child.outcome.then((outcome) => {
-    gone = outcome
-  })
-  const deadline = Date.now() + timeoutMs
-  try {
-    for (;;) {
-      const answered = await client
-        .send(new ListTablesCommand({ Limit: 1 }), {
-          abortSignal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
-        })
-        .then(
-          () => true,
-          () => false,
-        )
-      if (answered) return
-      if (gone !== undefined) throw startFailure(gone, child, endpoint)
-      if (Date.now() > deadline) {
-        throw new DynamoDBLocalStartError(
-          `DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms${stderrNote(child)}`,
-        )
-      }
-      await delay(pollIntervalMs)
-    }
-  } finally {
-    client.destroy()
-  }
-}
-
-function startFailure(outcome: ChildOutcome, child: SupervisedChild, endpoint: string): Error {
-  if (outcome.kind === 'failed') {
-    if (outcome.error.code === 'ENOENT') return javaNotFound(outcome.error.path ?? 'java')
-    return new DynamoDBLocalStartError(`Could not spawn DynamoDB Local: ${outcome.error.message}`)
-  }
-  const status = outcome.signal ?? `code ${outcome.code}`
-  return new DynamoDBLocalStartError(
-    `DynamoDB Local exited (${status}) before answering on ${endpoint}${stderrNote(child)}`,
-  )
-}
-
-function stderrNote(child: SupervisedChild): string {
-  const tail = child.stderrTail().trim()
-  return tail === '' ? '' : `; its stderr ends with:\n${tail}`
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { defaultEngineCacheDir } from '../../../lib/local/dynamodb-local-install.ts'
+import { defaultEngineCacheDir } from '../../../lib/local/packed-folder.ts'
 import { commandLineOf, isRunning } from '../../../lib/local/process-check.ts'
 import { runSluice, SLUICE_COMMAND, startSluice, watch } from './support.ts'
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { JavaNotFoundError, startDynamoDBLocal } from '../../../lib/local/dynamodb-local.ts'
 import { localCredentials, localRegion } from '../../../lib/storage/aws-clients.ts'
 
@@ -28,8 +28,7 @@ it('explains what to do when there is no Java', async () => {
   expect((error as Error).message).toContain('AWS_ENDPOINT_URL')
 })
 
-// Needs Java, which a run against AWS_ENDPOINT_URL may not have.
-describe.skipIf(inject('engines') === null)('with a database directory', () => {
+describe('with a database directory', () => {
   it('keeps tables across a restart', async () => {
     const dbPath = join(dir, 'db')
     const tableName = 'survivor'

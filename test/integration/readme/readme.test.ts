@@ -6,7 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import getPort from 'get-port'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { defaultEngineCacheDir } from '../../../lib/local/dynamodb-local-install.ts'
+import { defaultEngineCacheDir } from '../../../lib/local/packed-folder.ts'
 import { isRunning } from '../../../lib/local/process-check.ts'
 import { type RunningSluice, watch } from '../cli/support.ts'
 
