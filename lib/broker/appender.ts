@@ -44,15 +44,30 @@ export const DEFAULT_APPENDER_OPTIONS: AppenderOptions = {
   metrics: NO_BROKER_METRICS,
 }
 
-/** One partition's share of a request: its records, encoded as one batch. */
-interface PartitionBatch {
+/**
+ * One partition's share of a request, as RecordBatch v2 bytes whose offsets
+ * count from 0 at its first batch: batches Sluice encoded, or batches a Kafka
+ * client sent.
+ */
+export interface EncodedRange {
   readonly partition: number
+  readonly bytes: Buffer
+  readonly recordCount: number
+  readonly minTimestamp: number
+  readonly maxTimestamp: number
+  /** The records' payload formats (payload-formats.ts); '' when all are plain bytes. */
+  readonly formats: string
+}
+
+export type RangeOutcome =
+  | { readonly ok: true; readonly baseOffset: number }
+  | { readonly ok: false; readonly error: SluiceError }
+
+/** A range encoded here from a request's records. */
+interface PartitionBatch extends EncodedRange {
   /** Positions of the batch's records in the request, in log order. */
   readonly indices: readonly number[]
   readonly timestamps: readonly number[]
-  readonly bytes: Buffer
-  readonly byteOffset: number
-  readonly formats: string
 }
 
 /**
@@ -76,44 +91,70 @@ export class LogAppender {
     if (records.length === 0) return []
     const now = this.options.clock()
     const batches = this.encode(topic, records, now)
+    const stored = await this.store(topic, batches, now)
+    const outcomes: AppendOutcome[] = new Array(records.length)
+    batches.forEach((batch, b) => {
+      const outcome = stored[b] as RangeOutcome
+      batch.indices.forEach((index, position) => {
+        outcomes[index] = outcome.ok
+          ? {
+              ok: true,
+              partition: batch.partition,
+              offset: outcome.baseOffset + position,
+              timestamp: batch.timestamps[position] ?? now,
+            }
+          : outcome
+      })
+    })
+    return outcomes
+  }
+
+  /** Appends ranges already encoded, one per partition; each range gets its base offset or its error. */
+  async appendEncoded(topic: TopicItem, ranges: readonly EncodedRange[]): Promise<RangeOutcome[]> {
+    if (ranges.length === 0) return []
+    return this.store(topic, ranges, this.options.clock())
+  }
+
+  /**
+   * Uploads the ranges as one object, then commits them. With nothing
+   * committed the request simply failed; otherwise each range reports its own fate.
+   */
+  private async store(
+    topic: TopicItem,
+    ranges: readonly EncodedRange[],
+    now: number,
+  ): Promise<RangeOutcome[]> {
     const objectKey = ingestObjectKey(topic.topicId)
     // Bytes first: an object no index item points to is invisible, and GC reclaims it.
     // Heads are read only after the upload, as close to the commit as possible:
     // read during it, they went stale and tripled lost races in the benchmark.
-    await this.objects.put(objectKey, Buffer.concat(batches.map((batch) => batch.bytes)))
+    await this.objects.put(objectKey, Buffer.concat(ranges.map((range) => range.bytes)))
+    const placed: PlacedRange[] = []
+    let byteOffset = 0
+    for (const range of ranges) {
+      placed.push({ range, byteOffset })
+      byteOffset += range.bytes.length
+    }
 
-    const outcomes: AppendOutcome[] = new Array(records.length)
+    const outcomes: RangeOutcome[] = []
     const failures: unknown[] = []
     // DynamoDB caps a transaction at 100 items, so very wide requests commit in slices.
-    for (let i = 0; i < batches.length; i += MAX_PARTITIONS_PER_COMMIT) {
-      const slice = batches.slice(i, i + MAX_PARTITIONS_PER_COMMIT)
+    for (let i = 0; i < placed.length; i += MAX_PARTITIONS_PER_COMMIT) {
+      const slice = placed.slice(i, i + MAX_PARTITIONS_PER_COMMIT)
       try {
         const bases = await this.commit(topic, slice, objectKey, now)
         this.options.metrics.recordsProduced(
-          slice.reduce((n, batch) => n + batch.indices.length, 0),
+          slice.reduce((n, { range }) => n + range.recordCount, 0),
         )
-        for (const batch of slice) {
-          const base = bases.get(batch.partition) ?? 0
-          batch.indices.forEach((index, position) => {
-            const timestamp = batch.timestamps[position] ?? now
-            outcomes[index] = {
-              ok: true,
-              partition: batch.partition,
-              offset: base + position,
-              timestamp,
-            }
-          })
+        for (const { range } of slice) {
+          outcomes.push({ ok: true, baseOffset: bases.get(range.partition) ?? 0 })
         }
       } catch (error) {
         failures.push(error)
-        for (const batch of slice) {
-          for (const index of batch.indices)
-            outcomes[index] = { ok: false, error: asSluiceError(error) }
-        }
+        for (const _ of slice) outcomes.push({ ok: false, error: asSluiceError(error) })
       }
     }
-    // With nothing committed the request simply failed; otherwise each record reports its own fate.
-    if (failures.length === Math.ceil(batches.length / MAX_PARTITIONS_PER_COMMIT)) throw failures[0]
+    if (failures.length === Math.ceil(placed.length / MAX_PARTITIONS_PER_COMMIT)) throw failures[0]
     return outcomes
   }
 
@@ -130,7 +171,6 @@ export class LogAppender {
       indices.push(index)
       byPartition.set(partition, indices)
     })
-    let byteOffset = 0
     return [...byPartition].map(([partition, indices]) => {
       const logRecords: LogRecord[] = indices.map((index) => {
         const record = records[index] as ProduceRecord
@@ -148,30 +188,31 @@ export class LogAppender {
           return { key: record.key?.format ?? 'BINARY', value: record.value?.format ?? 'BINARY' }
         }),
       )
-      const batch: PartitionBatch = {
+      const timestamps = logRecords.map((record) => record.timestamp)
+      return {
         partition,
         indices,
-        timestamps: logRecords.map((record) => record.timestamp),
+        timestamps,
         bytes,
-        byteOffset,
+        recordCount: indices.length,
+        minTimestamp: Math.min(...timestamps),
+        maxTimestamp: Math.max(...timestamps),
         formats,
       }
-      byteOffset += bytes.length
-      return batch
     })
   }
 
   /** Commits one slice, re-reading heads after each lost race; returns each partition's base offset. */
   private async commit(
     topic: TopicItem,
-    batches: readonly PartitionBatch[],
+    batches: readonly PlacedRange[],
     objectKey: string,
     now: number,
   ): Promise<Map<number, number>> {
     // Measured from before the upload: no commit ever references an object older
     // than this, which is what lets garbage collection's grace period be safe.
     const deadline = now + this.options.commitTimeoutMs
-    const partitions = batches.map((batch) => batch.partition)
+    const partitions = batches.map(({ range }) => range.partition)
     for (let attempt = 0; ; attempt++) {
       if (this.options.clock() >= deadline) {
         throw new RetriableStorageError(
@@ -180,20 +221,20 @@ export class LogAppender {
       }
       const heads = await this.heads.read(topic.topicId, partitions)
       const bases = new Map(partitions.map((p) => [p, heads.get(p)?.logEndOffset ?? 0]))
-      const appends: PartitionAppend[] = batches.map((batch) => {
-        const baseOffset = bases.get(batch.partition) ?? 0
+      const appends: PartitionAppend[] = batches.map(({ range, byteOffset }) => {
+        const baseOffset = bases.get(range.partition) ?? 0
         return {
-          partition: batch.partition,
+          partition: range.partition,
           entry: {
             baseOffset,
-            lastOffset: baseOffset + batch.indices.length - 1,
-            recordCount: batch.indices.length,
+            lastOffset: baseOffset + range.recordCount - 1,
+            recordCount: range.recordCount,
             objectKey,
-            byteOffset: batch.byteOffset,
-            byteLength: batch.bytes.length,
-            minTimestamp: Math.min(...batch.timestamps),
-            maxTimestamp: Math.max(...batch.timestamps),
-            formats: batch.formats,
+            byteOffset,
+            byteLength: range.bytes.length,
+            minTimestamp: range.minTimestamp,
+            maxTimestamp: range.maxTimestamp,
+            formats: range.formats,
             createdAt: now,
           },
         }
@@ -208,6 +249,12 @@ export class LogAppender {
       }
     }
   }
+}
+
+/** A range and where it sits in the request's object. */
+interface PlacedRange {
+  readonly range: EncodedRange
+  readonly byteOffset: number
 }
 
 function asSluiceError(error: unknown): SluiceError {

@@ -30,6 +30,9 @@ export interface Broker {
   readonly appender: LogAppender
   readonly reader: LogReader
   readonly segments: SegmentIndex
+  /** The stored bytes and the partition heads, for paths that serve batches as stored (Kafka's Fetch). */
+  readonly objects: ObjectStore
+  readonly heads: PartitionHeads
   readonly maintenance: Maintenance
   readonly groups: GroupServices
 }
@@ -51,6 +54,8 @@ export function createBroker(
     appender: new LogAppender(objects, heads, committer, options.appender),
     reader,
     segments,
+    objects,
+    heads,
     maintenance: new Maintenance(clients, names, options.maintenance),
     groups: createGroupServices(documents, names.tables, { topics, reader }, options.groups),
   }

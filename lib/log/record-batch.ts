@@ -1,6 +1,8 @@
 /**
- * Kafka RecordBatch v2 (magic 2), uncompressed. Layout in REFERENCE.md §9.
+ * Kafka RecordBatch v2 (magic 2). Layout in REFERENCE.md §9. Sluice writes
+ * uncompressed batches; it reads compressed ones too, as Kafka clients send them.
  */
+import { COMPRESSION_CODECS, DecompressionError, decompress } from './compression.ts'
 import { crc32c } from './crc32c.ts'
 import type { LogRecord, RecordHeader, StoredRecord, TimestampType } from './record.ts'
 import { ByteFormatError, ByteReader, ByteWriter, varintSize, varlongSize } from './varint.ts'
@@ -17,7 +19,6 @@ const ATTRIBUTES_POSITION = 21
 const COMPRESSION_MASK = 0x07
 const LOG_APPEND_TIME_BIT = 0x08
 const CONTROL_BIT = 0x20
-const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
 
 /** What producers write where they have no leader epoch, producer id or sequence. */
 const NO_VALUE = -1
@@ -440,6 +441,21 @@ function verifyCrc(bytes: Uint8Array, position: number, header: RecordBatchHeade
   }
 }
 
+function decompressed(
+  codec: Exclude<(typeof COMPRESSION_CODECS)[number], 'none'>,
+  payload: Uint8Array,
+  position: number,
+): Uint8Array {
+  try {
+    return decompress(codec, payload)
+  } catch (error) {
+    if (error instanceof DecompressionError) {
+      throw new CorruptBatchError(`batch at byte ${position}: ${error.message}`, { cause: error })
+    }
+    throw error
+  }
+}
+
 /**
  * Decodes concatenated batches, each with offsets from its own base offset.
  * Control batches (transaction markers) carry no user records and are skipped.
@@ -451,10 +467,10 @@ export function decodeRecordBatches(bytes: Uint8Array): StoredRecord[] {
     const header = readBatchHeader(bytes, position)
     const end = position + header.length + LOG_OVERHEAD
     verifyCrc(bytes, position, header)
-    const codec = header.attributes & COMPRESSION_MASK
-    if (codec !== 0) {
+    const codec = COMPRESSION_CODECS[header.attributes & COMPRESSION_MASK]
+    if (codec === undefined) {
       throw new UnsupportedCompressionError(
-        CODEC_NAMES[codec] ?? `unknown codec ${codec}`,
+        `unknown codec ${header.attributes & COMPRESSION_MASK}`,
         header.baseOffset,
       )
     }
@@ -463,8 +479,10 @@ export function decodeRecordBatches(bytes: Uint8Array): StoredRecord[] {
         throw new CorruptBatchError(`batch at byte ${position} has ${header.recordsCount} records`)
       }
       const batchStart = position
+      const payload = bytes.subarray(batchStart + RECORD_BATCH_OVERHEAD, end)
+      const recordBytes = codec === 'none' ? payload : decompressed(codec, payload, batchStart)
       corruptOnFormatError(batchStart, () => {
-        const reader = new ByteReader(bytes, batchStart + RECORD_BATCH_OVERHEAD, end)
+        const reader = new ByteReader(recordBytes)
         for (let i = 0; i < header.recordsCount; i++) records.push(readRecord(reader, header))
         if (reader.remaining !== 0) {
           throw new CorruptBatchError(

@@ -8,7 +8,7 @@ interface DevOptions {
   readonly dataDir: string
 }
 
-/** `sluice dev` (what `npm start` runs): local engines, tables, bucket and the API on one port. */
+/** `sluice dev` (what `npm start` runs): local engines, tables, bucket, the API, and the Kafka gateway. */
 export function devCommand(io: CliIo): Command {
   return new Command('dev')
     .description('run Sluice on this machine: local engines and the API (what npm start runs)')
@@ -34,8 +34,10 @@ export function devCommand(io: CliIo): Command {
         import('../../config.ts'),
         import('../../local/dev-server.ts'),
       ])
+      const config = configFromEnv()
       const server = await startDevServer({
-        config: configFromEnv(),
+        config,
+        kafkaPort: config.kafka.port,
         port: options.port,
         host: options.host,
         engines: process.env.AWS_ENDPOINT_URL
@@ -43,6 +45,7 @@ export function devCommand(io: CliIo): Command {
           : { kind: 'local', dataDir: options.dataDir },
       })
       note(io, `Sluice is serving on ${server.url}`)
+      note(io, `Kafka clients connect to ${server.kafkaBootstrap}`)
       await new Promise<void>((resolve) => {
         if (io.signal.aborted) resolve()
         io.signal.addEventListener('abort', () => resolve(), { once: true })

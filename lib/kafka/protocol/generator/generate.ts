@@ -1,0 +1,53 @@
+/**
+ * Generates the codecs of the messages the gateway serves: only those, so the
+ * generated code stays small enough to read and review.
+ */
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { emitMessage } from './emit.ts'
+import { parseMessageSpec, SpecError } from './spec.ts'
+import { KAFKA_CLIENTS_VERSION, loadMessageSpecs } from './spec-jar.ts'
+
+/** The APIs served, by spec name; each brings its request and response. */
+export const SERVED_APIS = ['ApiVersions', 'Metadata', 'Produce', 'Fetch', 'ListOffsets'] as const
+
+const HEADERS = ['RequestHeader', 'ResponseHeader'] as const
+
+export const MESSAGES_FOLDER = fileURLToPath(new URL('../messages/', import.meta.url))
+const BIOME = fileURLToPath(new URL('../../../../node_modules/.bin/biome', import.meta.url))
+
+export function fileNameOf(specName: string): string {
+  return `${specName.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}.ts`
+}
+
+/** The project's formatter, so generated files pass lint like any other. */
+function format(path: string, source: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      BIOME,
+      ['format', `--stdin-file-path=${path}`],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout) => (error ? reject(error) : resolve(stdout)),
+    )
+    child.stdin?.end(source)
+  })
+}
+
+/** Every generated file, by name inside the messages folder. */
+export async function generateCodecs(): Promise<Map<string, string>> {
+  const specs = await loadMessageSpecs()
+  const names = [...HEADERS, ...SERVED_APIS.flatMap((api) => [`${api}Request`, `${api}Response`])]
+  const files = new Map<string, string>()
+  for (const name of names) {
+    const text = specs.get(`${name}.json`)
+    if (text === undefined)
+      throw new SpecError(`kafka-clients ${KAFKA_CLIENTS_VERSION} has no ${name}.json`)
+    const source = `${name}.json of kafka-clients ${KAFKA_CLIENTS_VERSION}`
+    const file = fileNameOf(name)
+    files.set(
+      file,
+      await format(`${MESSAGES_FOLDER}${file}`, emitMessage(parseMessageSpec(name, text), source)),
+    )
+  }
+  return files
+}
