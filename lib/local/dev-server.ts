@@ -79,6 +79,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
             port: options.kafkaPort,
             nodeId: kafka.nodeId,
             maxFrameBytes: kafka.maxFrameBytes,
+            onConnectionClosed: (reason, error) =>
+              console.warn(`kafka: closed a connection: ${reason}`, error ?? ''),
             ...(kafka.advertisedHost && { advertisedHost: kafka.advertisedHost }),
             ...(kafka.advertisedPort && { advertisedPort: kafka.advertisedPort }),
           }).catch(async (error: unknown) => {

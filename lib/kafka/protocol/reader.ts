@@ -18,6 +18,15 @@ export class ProtocolReader extends ByteReader {
     return this.int8() !== 0
   }
 
+  /**
+   * 64-bit integers travel as numbers: offsets and timestamps are far inside
+   * the safe range, and the sentinels Long.MIN_VALUE and Long.MAX_VALUE
+   * (rounded here, clamped back by the writer) keep their meaning.
+   */
+  override int64(): number {
+    return Number(Buffer.from(this.bytes(8)).readBigInt64BE(0))
+  }
+
   uint16(): number {
     return this.int16() & 0xffff
   }

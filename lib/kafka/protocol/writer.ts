@@ -1,5 +1,8 @@
 /** Writes Kafka request and response bodies into a buffer that grows as needed. */
 
+const INT64_LIMIT = 2 ** 63
+const INT64_MAX = 2n ** 63n - 1n
+
 export class ProtocolWriter {
   #buffer = Buffer.allocUnsafe(256)
   #position = 0
@@ -8,6 +11,7 @@ export class ProtocolWriter {
     return this.#position
   }
 
+  /** Makes room for `size` bytes and returns where they go; the buffer may be replaced, so read it after. */
   private reserve(size: number): number {
     const at = this.#position
     if (at + size > this.#buffer.length) {
@@ -24,32 +28,41 @@ export class ProtocolWriter {
   }
 
   int8(value: number): void {
-    this.#buffer.writeInt8(value, this.reserve(1))
+    const at = this.reserve(1)
+    this.#buffer.writeInt8(value, at)
   }
 
   int16(value: number): void {
-    this.#buffer.writeInt16BE(value, this.reserve(2))
+    const at = this.reserve(2)
+    this.#buffer.writeInt16BE(value, at)
   }
 
   uint16(value: number): void {
-    this.#buffer.writeUInt16BE(value, this.reserve(2))
+    const at = this.reserve(2)
+    this.#buffer.writeUInt16BE(value, at)
   }
 
   int32(value: number): void {
-    this.#buffer.writeInt32BE(value, this.reserve(4))
+    const at = this.reserve(4)
+    this.#buffer.writeInt32BE(value, at)
   }
 
   uint32(value: number): void {
-    this.#buffer.writeUInt32BE(value, this.reserve(4))
+    const at = this.reserve(4)
+    this.#buffer.writeUInt32BE(value, at)
   }
 
+  /** Clamps Long.MAX_VALUE, which reads as 2^63 once rounded to a number (see ProtocolReader.int64). */
   int64(value: number): void {
-    if (!Number.isSafeInteger(value)) throw new RangeError(`int64 is not a safe integer: ${value}`)
-    this.#buffer.writeBigInt64BE(BigInt(value), this.reserve(8))
+    if (!Number.isInteger(value)) throw new RangeError(`int64 is not an integer: ${value}`)
+    const wide = value >= INT64_LIMIT ? INT64_MAX : BigInt(value)
+    const at = this.reserve(8)
+    this.#buffer.writeBigInt64BE(wide, at)
   }
 
   float64(value: number): void {
-    this.#buffer.writeDoubleBE(value, this.reserve(8))
+    const at = this.reserve(8)
+    this.#buffer.writeDoubleBE(value, at)
   }
 
   uuid(value: string): void {
@@ -64,14 +77,17 @@ export class ProtocolWriter {
     }
     let rest = value
     while (rest >= 0x80) {
-      this.#buffer[this.reserve(1)] = (rest % 0x80) | 0x80
+      const at = this.reserve(1)
+      this.#buffer[at] = (rest % 0x80) | 0x80
       rest = Math.floor(rest / 0x80)
     }
-    this.#buffer[this.reserve(1)] = rest
+    const at = this.reserve(1)
+    this.#buffer[at] = rest
   }
 
   raw(bytes: Uint8Array): void {
-    this.#buffer.set(bytes, this.reserve(bytes.length))
+    const at = this.reserve(bytes.length)
+    this.#buffer.set(bytes, at)
   }
 
   private lengthPrefix(compact: boolean, wide: boolean, length: number): void {

@@ -48,6 +48,15 @@ interface Struct {
   readonly fields: readonly FieldSpec[]
 }
 
+/** Long.MAX_VALUE is not a safe integer: spelled as 2 ** 63, which the writer clamps back. */
+function numberLiteral(text: string): string {
+  if (!/^(-?\d+|0x[0-9a-f]+)$/i.test(text)) return String(Number(text))
+  const value = BigInt(text)
+  if (value >= 2n ** 63n - 1n) return '2 ** 63'
+  if (value <= -(2n ** 63n)) return '-(2 ** 63)'
+  return String(value)
+}
+
 function camel(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1)
 }
@@ -137,7 +146,7 @@ class MessageEmitter {
       case 'uint32':
       case 'int64':
       case 'float64':
-        return given === undefined ? '0' : String(Number(given))
+        return given === undefined ? '0' : numberLiteral(given)
       case 'uuid':
         return ZERO_UUID
       case 'string':

@@ -79,7 +79,7 @@ export function defaultFetchRequestFetchPartition(): FetchRequestFetchPartition 
     logStartOffset: -1,
     partitionMaxBytes: 0,
     replicaDirectoryId: '00000000-0000-0000-0000-000000000000',
-    highWatermark: 9223372036854776000,
+    highWatermark: 2 ** 63,
   }
 }
 
@@ -136,7 +136,7 @@ export function writeFetchRequestFetchPartition(
         m.replicaDirectoryId !== '00000000-0000-0000-0000-000000000000' &&
         ([0, (t: ProtocolWriter) => t.uuid(m.replicaDirectoryId)] as const),
       v >= 18 &&
-        m.highWatermark !== 9223372036854776000 &&
+        m.highWatermark !== 2 ** 63 &&
         ([1, (t: ProtocolWriter) => t.int64(m.highWatermark)] as const),
     ])
 }
