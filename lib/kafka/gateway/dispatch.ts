@@ -1,15 +1,23 @@
 import { API_KEYS } from '../protocol/apis.ts'
 import type { DecodedRequest } from '../protocol/frames.ts'
+import type { CreatePartitionsRequest } from '../protocol/messages/create-partitions-request.ts'
+import type { CreateTopicsRequest } from '../protocol/messages/create-topics-request.ts'
+import type { DeleteTopicsRequest } from '../protocol/messages/delete-topics-request.ts'
+import type { DescribeConfigsRequest } from '../protocol/messages/describe-configs-request.ts'
 import type { FetchRequest } from '../protocol/messages/fetch-request.ts'
+import type { IncrementalAlterConfigsRequest } from '../protocol/messages/incremental-alter-configs-request.ts'
 import type { ListOffsetsRequest } from '../protocol/messages/list-offsets-request.ts'
 import type { MetadataRequest } from '../protocol/messages/metadata-request.ts'
 import type { ProduceRequest } from '../protocol/messages/produce-request.ts'
 import type { GatewayContext } from './context.ts'
 import { apiVersions } from './handlers/api-versions.ts'
+import { describeConfigs, incrementalAlterConfigs } from './handlers/configs.ts'
+import { describeCluster } from './handlers/describe-cluster.ts'
 import { fetch } from './handlers/fetch.ts'
 import { listOffsets } from './handlers/list-offsets.ts'
 import { metadata } from './handlers/metadata.ts'
 import { produce } from './handlers/produce.ts'
+import { createPartitions, createTopics, deleteTopics } from './handlers/topic-admin.ts'
 
 export class UnservedApiError extends Error {
   override name = 'UnservedApiError'
@@ -29,6 +37,18 @@ export async function dispatch(context: GatewayContext, request: DecodedRequest)
       return fetch(context, request.body as FetchRequest)
     case API_KEYS.ListOffsets:
       return listOffsets(context, request.body as ListOffsetsRequest)
+    case API_KEYS.CreateTopics:
+      return createTopics(context, request.body as CreateTopicsRequest)
+    case API_KEYS.DeleteTopics:
+      return deleteTopics(context, request.body as DeleteTopicsRequest)
+    case API_KEYS.CreatePartitions:
+      return createPartitions(context, request.body as CreatePartitionsRequest)
+    case API_KEYS.DescribeConfigs:
+      return describeConfigs(context, request.body as DescribeConfigsRequest)
+    case API_KEYS.IncrementalAlterConfigs:
+      return incrementalAlterConfigs(context, request.body as IncrementalAlterConfigsRequest)
+    case API_KEYS.DescribeCluster:
+      return describeCluster(context)
     default:
       throw new UnservedApiError(`API key ${request.apiKey} has no handler`)
   }

@@ -1,9 +1,14 @@
 import {
+  ConfigNotFoundError,
+  InvalidConfigError,
+  InvalidPartitionsError,
   InvalidRecordError,
+  InvalidTopicError,
   OffsetOutOfRangeError,
   PartitionNotFoundError,
   RecordTooLargeError,
   RetriableStorageError,
+  TopicExistsError,
   TopicNotFoundError,
 } from '../../errors.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
@@ -16,7 +21,21 @@ export function errorCodeFor(error: unknown): ErrorCode {
   if (error instanceof OffsetOutOfRangeError) return ErrorCode.OFFSET_OUT_OF_RANGE
   if (error instanceof RecordTooLargeError) return ErrorCode.MESSAGE_TOO_LARGE
   if (error instanceof InvalidRecordError) return ErrorCode.INVALID_RECORD
+  if (error instanceof TopicExistsError) return ErrorCode.TOPIC_ALREADY_EXISTS
+  if (error instanceof InvalidTopicError) return ErrorCode.INVALID_TOPIC_EXCEPTION
+  if (error instanceof InvalidPartitionsError) return ErrorCode.INVALID_PARTITIONS
+  if (error instanceof InvalidConfigError || error instanceof ConfigNotFoundError) {
+    return ErrorCode.INVALID_CONFIG
+  }
   // Retriable on the client: it tries again, as it would after a broker timeout.
   if (error instanceof RetriableStorageError) return ErrorCode.REQUEST_TIMED_OUT
   return ErrorCode.UNKNOWN_SERVER_ERROR
+}
+
+/** The code and message of a failure, for the responses that carry both. */
+export function errorOf(error: unknown): { errorCode: number; errorMessage: string | null } {
+  return {
+    errorCode: errorCodeFor(error),
+    errorMessage: error instanceof Error ? error.message : null,
+  }
 }

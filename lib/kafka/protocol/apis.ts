@@ -6,8 +6,20 @@
 import type { MessageCodec } from './codec.ts'
 import { apiVersionsRequest } from './messages/api-versions-request.ts'
 import { apiVersionsResponse } from './messages/api-versions-response.ts'
+import { createPartitionsRequest } from './messages/create-partitions-request.ts'
+import { createPartitionsResponse } from './messages/create-partitions-response.ts'
+import { createTopicsRequest } from './messages/create-topics-request.ts'
+import { createTopicsResponse } from './messages/create-topics-response.ts'
+import { deleteTopicsRequest } from './messages/delete-topics-request.ts'
+import { deleteTopicsResponse } from './messages/delete-topics-response.ts'
+import { describeClusterRequest } from './messages/describe-cluster-request.ts'
+import { describeClusterResponse } from './messages/describe-cluster-response.ts'
+import { describeConfigsRequest } from './messages/describe-configs-request.ts'
+import { describeConfigsResponse } from './messages/describe-configs-response.ts'
 import { fetchRequest } from './messages/fetch-request.ts'
 import { fetchResponse } from './messages/fetch-response.ts'
+import { incrementalAlterConfigsRequest } from './messages/incremental-alter-configs-request.ts'
+import { incrementalAlterConfigsResponse } from './messages/incremental-alter-configs-response.ts'
 import { listOffsetsRequest } from './messages/list-offsets-request.ts'
 import { listOffsetsResponse } from './messages/list-offsets-response.ts'
 import { metadataRequest } from './messages/metadata-request.ts'
@@ -36,6 +48,12 @@ export const API_KEYS = {
   ListOffsets: 2,
   Metadata: 3,
   ApiVersions: 18,
+  CreateTopics: 19,
+  DeleteTopics: 20,
+  DescribeConfigs: 32,
+  CreatePartitions: 37,
+  IncrementalAlterConfigs: 44,
+  DescribeCluster: 60,
 } as const
 
 export const SERVED_APIS = {
@@ -44,6 +62,15 @@ export const SERVED_APIS = {
   [API_KEYS.ListOffsets]: served(listOffsetsRequest, listOffsetsResponse),
   [API_KEYS.Metadata]: served(metadataRequest, metadataResponse, 12),
   [API_KEYS.ApiVersions]: served(apiVersionsRequest, apiVersionsResponse),
+  [API_KEYS.CreateTopics]: served(createTopicsRequest, createTopicsResponse),
+  [API_KEYS.DeleteTopics]: served(deleteTopicsRequest, deleteTopicsResponse),
+  [API_KEYS.DescribeConfigs]: served(describeConfigsRequest, describeConfigsResponse),
+  [API_KEYS.CreatePartitions]: served(createPartitionsRequest, createPartitionsResponse),
+  [API_KEYS.IncrementalAlterConfigs]: served(
+    incrementalAlterConfigsRequest,
+    incrementalAlterConfigsResponse,
+  ),
+  [API_KEYS.DescribeCluster]: served(describeClusterRequest, describeClusterResponse),
 } as const
 
 export function servedApi(apiKey: number): ServedApi | undefined {

@@ -9,7 +9,19 @@ import { parseMessageSpec, SpecError } from './spec.ts'
 import { KAFKA_CLIENTS_VERSION, loadMessageSpecs } from './spec-jar.ts'
 
 /** The APIs served, by spec name; each brings its request and response. */
-export const SERVED_APIS = ['ApiVersions', 'Metadata', 'Produce', 'Fetch', 'ListOffsets'] as const
+export const SERVED_APIS = [
+  'ApiVersions',
+  'Metadata',
+  'Produce',
+  'Fetch',
+  'ListOffsets',
+  'CreateTopics',
+  'DeleteTopics',
+  'CreatePartitions',
+  'DescribeConfigs',
+  'IncrementalAlterConfigs',
+  'DescribeCluster',
+] as const
 
 const HEADERS = ['RequestHeader', 'ResponseHeader'] as const
 
