@@ -1,10 +1,6 @@
 /** DescribeConfigs and IncrementalAlterConfigs for topics, and an empty broker config. */
 
-import {
-  isTopicConfigName,
-  resolveTopicConfigs,
-  topicConfigValue,
-} from '../../../broker/topic-configs.ts'
+import { resolveTopicConfigs, topicConfigValue } from '../../../broker/topic-configs.ts'
 import type { ConfigChange } from '../../../broker/topics.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type { DescribeConfigsRequest } from '../../protocol/messages/describe-configs-request.ts'
