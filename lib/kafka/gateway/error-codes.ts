@@ -1,4 +1,5 @@
 import {
+  BadRequestError,
   ConfigNotFoundError,
   InvalidConfigError,
   InvalidPartitionsError,
@@ -11,6 +12,14 @@ import {
   TopicExistsError,
   TopicNotFoundError,
 } from '../../errors.ts'
+import {
+  ConsumerGroupNotFoundError,
+  FencedMemberEpochError,
+  GroupNotEmptyError,
+  InvalidConsumerConfigError,
+  StaleMemberEpochError,
+  UnknownMemberIdError,
+} from '../../groups/errors.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 
 /** The Kafka error code a client acts on for what the broker threw; unknown failures are -1. */
@@ -27,6 +36,14 @@ export function errorCodeFor(error: unknown): ErrorCode {
   if (error instanceof InvalidConfigError || error instanceof ConfigNotFoundError) {
     return ErrorCode.INVALID_CONFIG
   }
+  if (error instanceof UnknownMemberIdError) return ErrorCode.UNKNOWN_MEMBER_ID
+  if (error instanceof StaleMemberEpochError || error instanceof FencedMemberEpochError) {
+    return ErrorCode.ILLEGAL_GENERATION
+  }
+  if (error instanceof InvalidConsumerConfigError) return ErrorCode.INVALID_SESSION_TIMEOUT
+  if (error instanceof GroupNotEmptyError) return ErrorCode.NON_EMPTY_GROUP
+  if (error instanceof ConsumerGroupNotFoundError) return ErrorCode.GROUP_ID_NOT_FOUND
+  if (error instanceof BadRequestError) return ErrorCode.INVALID_REQUEST
   // Retriable on the client: it tries again, as it would after a broker timeout.
   if (error instanceof RetriableStorageError) return ErrorCode.REQUEST_TIMED_OUT
   return ErrorCode.UNKNOWN_SERVER_ERROR

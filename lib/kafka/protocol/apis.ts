@@ -1,7 +1,7 @@
 /**
  * The APIs the gateway serves and the versions it offers of each: within what
- * the generated codecs read, capped where a later version would need what
- * Sluice does not keep (topic ids in Produce and Fetch requests).
+ * the generated codecs read, capped where a later version names topics by id
+ * (Produce, Fetch, OffsetCommit and OffsetFetch), which this side does not yet resolve.
  */
 import type { MessageCodec } from './codec.ts'
 import { apiVersionsRequest } from './messages/api-versions-request.ts'
@@ -10,22 +10,42 @@ import { createPartitionsRequest } from './messages/create-partitions-request.ts
 import { createPartitionsResponse } from './messages/create-partitions-response.ts'
 import { createTopicsRequest } from './messages/create-topics-request.ts'
 import { createTopicsResponse } from './messages/create-topics-response.ts'
+import { deleteGroupsRequest } from './messages/delete-groups-request.ts'
+import { deleteGroupsResponse } from './messages/delete-groups-response.ts'
 import { deleteTopicsRequest } from './messages/delete-topics-request.ts'
 import { deleteTopicsResponse } from './messages/delete-topics-response.ts'
 import { describeClusterRequest } from './messages/describe-cluster-request.ts'
 import { describeClusterResponse } from './messages/describe-cluster-response.ts'
 import { describeConfigsRequest } from './messages/describe-configs-request.ts'
 import { describeConfigsResponse } from './messages/describe-configs-response.ts'
+import { describeGroupsRequest } from './messages/describe-groups-request.ts'
+import { describeGroupsResponse } from './messages/describe-groups-response.ts'
 import { fetchRequest } from './messages/fetch-request.ts'
 import { fetchResponse } from './messages/fetch-response.ts'
+import { findCoordinatorRequest } from './messages/find-coordinator-request.ts'
+import { findCoordinatorResponse } from './messages/find-coordinator-response.ts'
+import { heartbeatRequest } from './messages/heartbeat-request.ts'
+import { heartbeatResponse } from './messages/heartbeat-response.ts'
 import { incrementalAlterConfigsRequest } from './messages/incremental-alter-configs-request.ts'
 import { incrementalAlterConfigsResponse } from './messages/incremental-alter-configs-response.ts'
+import { joinGroupRequest } from './messages/join-group-request.ts'
+import { joinGroupResponse } from './messages/join-group-response.ts'
+import { leaveGroupRequest } from './messages/leave-group-request.ts'
+import { leaveGroupResponse } from './messages/leave-group-response.ts'
+import { listGroupsRequest } from './messages/list-groups-request.ts'
+import { listGroupsResponse } from './messages/list-groups-response.ts'
 import { listOffsetsRequest } from './messages/list-offsets-request.ts'
 import { listOffsetsResponse } from './messages/list-offsets-response.ts'
 import { metadataRequest } from './messages/metadata-request.ts'
 import { metadataResponse } from './messages/metadata-response.ts'
+import { offsetCommitRequest } from './messages/offset-commit-request.ts'
+import { offsetCommitResponse } from './messages/offset-commit-response.ts'
+import { offsetFetchRequest } from './messages/offset-fetch-request.ts'
+import { offsetFetchResponse } from './messages/offset-fetch-response.ts'
 import { produceRequest } from './messages/produce-request.ts'
 import { produceResponse } from './messages/produce-response.ts'
+import { syncGroupRequest } from './messages/sync-group-request.ts'
+import { syncGroupResponse } from './messages/sync-group-response.ts'
 
 export interface ServedApi<Request = unknown, Response = unknown> {
   readonly request: MessageCodec<Request>
@@ -47,10 +67,20 @@ export const API_KEYS = {
   Fetch: 1,
   ListOffsets: 2,
   Metadata: 3,
+  OffsetCommit: 8,
+  OffsetFetch: 9,
+  FindCoordinator: 10,
+  JoinGroup: 11,
+  Heartbeat: 12,
+  LeaveGroup: 13,
+  SyncGroup: 14,
+  DescribeGroups: 15,
+  ListGroups: 16,
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,
   DescribeConfigs: 32,
+  DeleteGroups: 42,
   CreatePartitions: 37,
   IncrementalAlterConfigs: 44,
   DescribeCluster: 60,
@@ -62,6 +92,16 @@ export const SERVED_APIS = {
   [API_KEYS.ListOffsets]: served(listOffsetsRequest, listOffsetsResponse),
   [API_KEYS.Metadata]: served(metadataRequest, metadataResponse, 12),
   [API_KEYS.ApiVersions]: served(apiVersionsRequest, apiVersionsResponse),
+  [API_KEYS.OffsetCommit]: served(offsetCommitRequest, offsetCommitResponse, 9),
+  [API_KEYS.OffsetFetch]: served(offsetFetchRequest, offsetFetchResponse, 9),
+  [API_KEYS.FindCoordinator]: served(findCoordinatorRequest, findCoordinatorResponse),
+  [API_KEYS.JoinGroup]: served(joinGroupRequest, joinGroupResponse),
+  [API_KEYS.Heartbeat]: served(heartbeatRequest, heartbeatResponse),
+  [API_KEYS.LeaveGroup]: served(leaveGroupRequest, leaveGroupResponse),
+  [API_KEYS.SyncGroup]: served(syncGroupRequest, syncGroupResponse),
+  [API_KEYS.DescribeGroups]: served(describeGroupsRequest, describeGroupsResponse),
+  [API_KEYS.ListGroups]: served(listGroupsRequest, listGroupsResponse),
+  [API_KEYS.DeleteGroups]: served(deleteGroupsRequest, deleteGroupsResponse),
   [API_KEYS.CreateTopics]: served(createTopicsRequest, createTopicsResponse),
   [API_KEYS.DeleteTopics]: served(deleteTopicsRequest, deleteTopicsResponse),
   [API_KEYS.DescribeConfigs]: served(describeConfigsRequest, describeConfigsResponse),

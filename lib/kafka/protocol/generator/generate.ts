@@ -21,9 +21,25 @@ export const SERVED_APIS = [
   'DescribeConfigs',
   'IncrementalAlterConfigs',
   'DescribeCluster',
+  'FindCoordinator',
+  'JoinGroup',
+  'SyncGroup',
+  'Heartbeat',
+  'LeaveGroup',
+  'OffsetCommit',
+  'OffsetFetch',
+  'ListGroups',
+  'DescribeGroups',
+  'DeleteGroups',
 ] as const
 
-const HEADERS = ['RequestHeader', 'ResponseHeader'] as const
+/** Messages outside any API: the headers, and what classic consumer groups carry as opaque bytes. */
+const OTHERS = [
+  'RequestHeader',
+  'ResponseHeader',
+  'ConsumerProtocolSubscription',
+  'ConsumerProtocolAssignment',
+] as const
 
 export const MESSAGES_FOLDER = fileURLToPath(new URL('../messages/', import.meta.url))
 const BIOME = fileURLToPath(new URL('../../../../node_modules/.bin/biome', import.meta.url))
@@ -48,7 +64,7 @@ function format(path: string, source: string): Promise<string> {
 /** Every generated file, by name inside the messages folder. */
 export async function generateCodecs(): Promise<Map<string, string>> {
   const specs = await loadMessageSpecs()
-  const names = [...HEADERS, ...SERVED_APIS.flatMap((api) => [`${api}Request`, `${api}Response`])]
+  const names = [...OTHERS, ...SERVED_APIS.flatMap((api) => [`${api}Request`, `${api}Response`])]
   const files = new Map<string, string>()
   for (const name of names) {
     const text = specs.get(`${name}.json`)
