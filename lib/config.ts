@@ -33,6 +33,19 @@ export interface KafkaGatewayConfig {
   readonly nodeId: number
   /** Frames above this close the connection; Kafka's socket.request.max.bytes is 100 MiB. */
   readonly maxFrameBytes: number
+  /** `sasl-plain`: clients authenticate with SASL/PLAIN and an API key; `none`: anyone who connects is served. */
+  readonly auth: KafkaAuth
+}
+
+export const KAFKA_AUTH_MODES = ['none', 'sasl-plain'] as const
+export type KafkaAuth = (typeof KAFKA_AUTH_MODES)[number]
+
+function kafkaAuth(env: NodeJS.ProcessEnv, name: string): KafkaAuth {
+  const text = env[name] || 'none'
+  if (!(KAFKA_AUTH_MODES as readonly string[]).includes(text)) {
+    throw new ConfigError(`${name} must be one of ${KAFKA_AUTH_MODES.join(', ')}; got '${text}'.`)
+  }
+  return text as KafkaAuth
 }
 
 export class ConfigError extends Error {
@@ -97,6 +110,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SluiceConfi
         : undefined,
       nodeId: integer(env, 'SLUICE_KAFKA_NODE_ID', 1, 0),
       maxFrameBytes: positiveInteger(env, 'SLUICE_KAFKA_MAX_FRAME_BYTES', 100 * 1024 * 1024),
+      auth: kafkaAuth(env, 'SLUICE_KAFKA_AUTH'),
     },
     maintenance: {
       targetSegmentBytes: positiveInteger(

@@ -1,10 +1,13 @@
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { serve } from '@hono/node-server'
 import { createBroker } from '../broker/broker.ts'
 import type { SluiceConfig } from '../config.ts'
 import type { GroupServiceOptions } from '../groups/group-services.ts'
 import { createApp } from '../http/app.ts'
+import { ApiKeyTable } from '../http/auth/api-key-table.ts'
+import { apiKeyCheck } from '../kafka/gateway/sasl.ts'
 import { type KafkaGateway, startKafkaGateway } from '../kafka/gateway/server.ts'
 import { runEvery } from '../maintenance/schedule.ts'
 import { createSchemaRegistry } from '../registry/registry.ts'
@@ -79,6 +82,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
             port: options.kafkaPort,
             nodeId: kafka.nodeId,
             maxFrameBytes: kafka.maxFrameBytes,
+            ...(kafka.auth === 'sasl-plain' && {
+              checkApiKey: apiKeyCheck(
+                new ApiKeyTable(
+                  DynamoDBDocumentClient.from(clients.dynamodb),
+                  options.config.names.tables.apiKeys,
+                ),
+              ),
+            }),
             onConnectionClosed: (reason, error) =>
               console.warn(`kafka: closed a connection: ${reason}`, error ?? ''),
             ...(kafka.advertisedHost && { advertisedHost: kafka.advertisedHost }),

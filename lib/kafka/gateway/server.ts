@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import type { Broker } from '../../broker/broker.ts'
 import { serveConnection } from './connection.ts'
 import type { GatewayContext } from './context.ts'
+import type { ApiKeyCheck } from './sasl.ts'
 
 export interface KafkaGatewayOptions {
   readonly broker: Broker
@@ -17,6 +18,8 @@ export interface KafkaGatewayOptions {
   readonly maxFrameBytes: number
   readonly clock?: () => number
   readonly onConnectionClosed?: (reason: string, error?: unknown) => void
+  /** Require SASL/PLAIN with a live API key; without it, anyone who can connect is served. */
+  readonly checkApiKey?: ApiKeyCheck
 }
 
 export interface KafkaGateway {
@@ -38,6 +41,7 @@ export async function startKafkaGateway(options: KafkaGatewayOptions): Promise<K
     serveConnection(socket, context, {
       maxFrameBytes: options.maxFrameBytes,
       onClose: options.onConnectionClosed ?? (() => {}),
+      ...(options.checkApiKey && { checkApiKey: options.checkApiKey }),
     })
   })
   await new Promise<void>((ready, fail) => {

@@ -44,6 +44,10 @@ import { offsetFetchRequest } from './messages/offset-fetch-request.ts'
 import { offsetFetchResponse } from './messages/offset-fetch-response.ts'
 import { produceRequest } from './messages/produce-request.ts'
 import { produceResponse } from './messages/produce-response.ts'
+import { saslAuthenticateRequest } from './messages/sasl-authenticate-request.ts'
+import { saslAuthenticateResponse } from './messages/sasl-authenticate-response.ts'
+import { saslHandshakeRequest } from './messages/sasl-handshake-request.ts'
+import { saslHandshakeResponse } from './messages/sasl-handshake-response.ts'
 import { syncGroupRequest } from './messages/sync-group-request.ts'
 import { syncGroupResponse } from './messages/sync-group-response.ts'
 
@@ -76,10 +80,12 @@ export const API_KEYS = {
   SyncGroup: 14,
   DescribeGroups: 15,
   ListGroups: 16,
+  SaslHandshake: 17,
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,
   DescribeConfigs: 32,
+  SaslAuthenticate: 36,
   DeleteGroups: 42,
   CreatePartitions: 37,
   IncrementalAlterConfigs: 44,
@@ -101,6 +107,10 @@ export const SERVED_APIS = {
   [API_KEYS.SyncGroup]: served(syncGroupRequest, syncGroupResponse),
   [API_KEYS.DescribeGroups]: served(describeGroupsRequest, describeGroupsResponse),
   [API_KEYS.ListGroups]: served(listGroupsRequest, listGroupsResponse),
+  // Version 0 is advertised because librdkafka looks for it, but a client that then sends raw
+  // SASL tokens outside Kafka's framing is closed: every current client uses SaslAuthenticate.
+  [API_KEYS.SaslHandshake]: served(saslHandshakeRequest, saslHandshakeResponse),
+  [API_KEYS.SaslAuthenticate]: served(saslAuthenticateRequest, saslAuthenticateResponse),
   [API_KEYS.DeleteGroups]: served(deleteGroupsRequest, deleteGroupsResponse),
   [API_KEYS.CreateTopics]: served(createTopicsRequest, createTopicsResponse),
   [API_KEYS.DeleteTopics]: served(deleteTopicsRequest, deleteTopicsResponse),

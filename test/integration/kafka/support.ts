@@ -1,21 +1,32 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll } from 'vitest'
+import { formatApiKey, newApiKey, secretHash } from '../../../lib/http/auth/api-key.ts'
+import { ApiKeyTable } from '../../../lib/http/auth/api-key-table.ts'
+import { apiKeyCheck } from '../../../lib/kafka/gateway/sasl.ts'
 import { type KafkaGateway, startKafkaGateway } from '../../../lib/kafka/gateway/server.ts'
 import { createHarness, type Harness } from '../http/support.ts'
 
 export interface KafkaHarness {
   readonly http: Harness
   readonly gateway: KafkaGateway
+  /** Issues an API key in the deployment's api-keys table: its id and the key. */
+  issueApiKey(): Promise<{ keyId: string; apiKey: string }>
 }
 
 /**
  * A broker on fresh tables, served both by the HTTP app (in process) and by a
  * Kafka gateway on a free port: what one client writes, the other reads.
  */
-export function useKafkaHarness(): () => KafkaHarness {
+export function useKafkaHarness({ sasl = false } = {}): () => KafkaHarness {
   let harness: KafkaHarness | undefined
   beforeAll(async () => {
     const http = await createHarness()
+    const keys = new ApiKeyTable(
+      DynamoDBDocumentClient.from(http.storage.clients.dynamodb),
+      http.storage.names.tables.apiKeys,
+    )
     const gateway = await startKafkaGateway({
+      ...(sasl && { checkApiKey: apiKeyCheck(keys) }),
       broker: http.broker,
       clusterId: 'local',
       host: '127.0.0.1',
@@ -23,7 +34,17 @@ export function useKafkaHarness(): () => KafkaHarness {
       nodeId: 1,
       maxFrameBytes: 8 * 1024 * 1024,
     })
-    harness = { http, gateway }
+    const issueApiKey = async () => {
+      const key = newApiKey()
+      await keys.create({
+        keyId: key.keyId,
+        secretHash: secretHash(key.secret),
+        name: 'kafka test',
+        createdAt: Date.now(),
+      })
+      return { keyId: key.keyId, apiKey: formatApiKey(key) }
+    }
+    harness = { http, gateway, issueApiKey }
   })
   afterAll(async () => {
     await harness?.gateway.close()

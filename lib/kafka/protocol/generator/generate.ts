@@ -31,6 +31,8 @@ export const SERVED_APIS = [
   'ListGroups',
   'DescribeGroups',
   'DeleteGroups',
+  'SaslHandshake',
+  'SaslAuthenticate',
 ] as const
 
 /** Messages outside any API: the headers, and what classic consumer groups carry as opaque bytes. */
