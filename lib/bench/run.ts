@@ -7,6 +7,7 @@ import { runConsumerCells } from './consumer-cell.ts'
 import type { CellContext } from './context.ts'
 import type { BenchEnvironment } from './environment.ts'
 import { InProcessClient } from './http-client.ts'
+import { runKafkaCells } from './kafka-cell.ts'
 import { machineConditions } from './machine.ts'
 import { runMaintenanceCells } from './maintenance-cell.ts'
 import { AWS_PRICES } from './prices.ts'
@@ -69,6 +70,7 @@ export async function runBench(
   const maintenance = await runMaintenanceCells(context, progress)
   const consumers = await runConsumerCells(context, progress)
   const clientProducer = await runClientProducerCells(context, progress)
+  const kafka = await runKafkaCells(context, progress)
 
   return {
     startedAt: startedAt.toISOString(),
@@ -87,5 +89,6 @@ export async function runBench(
     maintenance,
     consumers,
     clientProducer,
+    kafka,
   }
 }

@@ -1,5 +1,6 @@
 import { API_KEYS } from '../protocol/apis.ts'
 import type { DecodedRequest } from '../protocol/frames.ts'
+import type { ConsumerGroupHeartbeatRequest } from '../protocol/messages/consumer-group-heartbeat-request.ts'
 import type { CreatePartitionsRequest } from '../protocol/messages/create-partitions-request.ts'
 import type { CreateTopicsRequest } from '../protocol/messages/create-topics-request.ts'
 import type { DeleteGroupsRequest } from '../protocol/messages/delete-groups-request.ts'
@@ -22,6 +23,7 @@ import type { SyncGroupRequest } from '../protocol/messages/sync-group-request.t
 import type { GatewayContext } from './context.ts'
 import { apiVersions } from './handlers/api-versions.ts'
 import { describeConfigs, incrementalAlterConfigs } from './handlers/configs.ts'
+import { consumerGroupHeartbeat } from './handlers/consumer-group-heartbeat.ts'
 import { describeCluster } from './handlers/describe-cluster.ts'
 import { fetch } from './handlers/fetch.ts'
 import { deleteGroups, describeGroups, listGroups } from './handlers/group-admin.ts'
@@ -80,6 +82,12 @@ export async function dispatch(context: GatewayContext, request: DecodedRequest)
       return describeGroups(context, request.body as DescribeGroupsRequest)
     case API_KEYS.DeleteGroups:
       return deleteGroups(context, request.body as DeleteGroupsRequest)
+    case API_KEYS.ConsumerGroupHeartbeat:
+      return consumerGroupHeartbeat(
+        context,
+        request.body as ConsumerGroupHeartbeatRequest,
+        request.clientId,
+      )
     case API_KEYS.DescribeCluster:
       return describeCluster(context)
     default:

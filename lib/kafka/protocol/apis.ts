@@ -6,6 +6,8 @@
 import type { MessageCodec } from './codec.ts'
 import { apiVersionsRequest } from './messages/api-versions-request.ts'
 import { apiVersionsResponse } from './messages/api-versions-response.ts'
+import { consumerGroupHeartbeatRequest } from './messages/consumer-group-heartbeat-request.ts'
+import { consumerGroupHeartbeatResponse } from './messages/consumer-group-heartbeat-response.ts'
 import { createPartitionsRequest } from './messages/create-partitions-request.ts'
 import { createPartitionsResponse } from './messages/create-partitions-response.ts'
 import { createTopicsRequest } from './messages/create-topics-request.ts'
@@ -90,6 +92,7 @@ export const API_KEYS = {
   CreatePartitions: 37,
   IncrementalAlterConfigs: 44,
   DescribeCluster: 60,
+  ConsumerGroupHeartbeat: 68,
 } as const
 
 export const SERVED_APIS = {
@@ -121,6 +124,10 @@ export const SERVED_APIS = {
     incrementalAlterConfigsResponse,
   ),
   [API_KEYS.DescribeCluster]: served(describeClusterRequest, describeClusterResponse),
+  [API_KEYS.ConsumerGroupHeartbeat]: served(
+    consumerGroupHeartbeatRequest,
+    consumerGroupHeartbeatResponse,
+  ),
 } as const
 
 export function servedApi(apiKey: number): ServedApi | undefined {

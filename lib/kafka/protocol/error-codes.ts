@@ -33,6 +33,7 @@ export const ErrorCode = {
   GROUP_ID_NOT_FOUND: 69,
   INVALID_RECORD: 87,
   UNKNOWN_TOPIC_ID: 100,
+  FENCED_MEMBER_EPOCH: 110,
 } as const
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]

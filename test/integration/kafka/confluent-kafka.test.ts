@@ -52,4 +52,21 @@ describe('confluent-kafka through the Kafka gateway', () => {
     },
     120_000,
   )
+
+  it('consumes with the KIP-848 protocol (ConsumerGroupHeartbeat), committing offsets', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'confluent-kip848', 3)
+    await confluent('produce', gateway.bootstrap, 'confluent-kip848', 'none', '30')
+    const consumed = await confluent(
+      'consume',
+      gateway.bootstrap,
+      'confluent-kip848',
+      'g-kip848',
+      '30',
+      'consumer',
+    )
+    expect(new Set(consumed.map((m) => m.value)).size).toBe(30)
+    const group = await http.get('/v3/clusters/local/consumer-groups/g-kip848/lag-summary')
+    expect(group.body.total_lag).toBe(0)
+  }, 120_000)
 })

@@ -33,6 +33,7 @@ export const SERVED_APIS = [
   'DeleteGroups',
   'SaslHandshake',
   'SaslAuthenticate',
+  'ConsumerGroupHeartbeat',
 ] as const
 
 /** Messages outside any API: the headers, and what classic consumer groups carry as opaque bytes. */
