@@ -1,14 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
-import { serve } from '@hono/node-server'
-import { createApp } from '../http/app.ts'
 import { READ_LIMITS } from '../http/v3/records.ts'
 import { startKafkaGateway } from '../kafka/gateway/server.ts'
-import { createSchemaRegistry } from '../registry/registry.ts'
 import type { BenchMode } from './cells.ts'
 import type { CellContext } from './context.ts'
+import { serveOnLoopback } from './loopback-server.ts'
 import { perSecond } from './stats.ts'
 
 /** One client moving records through one path, end to end. */
@@ -85,15 +82,8 @@ export async function runKafkaCells(
     nodeId: 1,
     maxFrameBytes: 100 * 1024 * 1024,
   })
-  const app = createApp({
-    broker: context.broker,
-    clusterId: CLUSTER_ID,
-    maxRequestBytes: 6 * 1024 * 1024,
-    registry: createSchemaRegistry(context.environment.clients, context.environment.names),
-  })
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-  await once(server, 'listening')
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v3/clusters/${CLUSTER_ID}`
+  const server = await serveOnLoopback(context, CLUSTER_ID)
+  const url = `${server.url}/v3/clusters/${CLUSTER_ID}`
   const kafka = new Kafka({ brokers: [gateway.bootstrap], logLevel: logLevel.NOTHING })
   const paths: KafkaPathResult[] = []
   try {
@@ -196,7 +186,7 @@ export async function runKafkaCells(
     ]
     progress(`kafka gateway: kcat produces ${records} records…`)
     started = performance.now()
-    await runCommand('kcat', ['-P', ...broker, '-K:'], lines)
+    await runCommand('kcat', ['-P', ...broker, '-K:', '-X', 'enable.idempotence=false'], lines)
     paths.push(
       result(
         'kcat-produce',
@@ -223,6 +213,6 @@ export async function runKafkaCells(
     return { paths }
   } finally {
     await gateway.close()
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    await server.close()
   }
 }

@@ -9,7 +9,7 @@ import {
 } from './errors.ts'
 import type { GroupOptions } from './group-options.ts'
 import { heldBy, type MemberRecord } from './group-records.ts'
-import { GroupState } from './group-state.ts'
+import { GroupState, type NewMember } from './group-state.ts'
 import { GroupConflictError, type GroupStore } from './group-store.ts'
 import { type CommittedOffset, FenceRejectedError, type OffsetStore } from './offset-store.ts'
 import type { Subscription } from './subscription.ts'
@@ -80,6 +80,16 @@ function fail<T>(error: SluiceError): Outcome<T> {
   return { ok: false, error }
 }
 
+function newMember(request: JoinRequest, sessionTimeoutMs: number): NewMember {
+  return {
+    memberId: request.memberId,
+    subscription: request.subscription,
+    ...(request.assignor !== undefined && { assignor: request.assignor }),
+    sessionTimeoutMs,
+    clientId: request.clientId,
+  }
+}
+
 function assignmentOf(state: GroupState, memberId: string): MemberAssignment {
   const member = state.member(memberId) as MemberRecord
   const assigned = new Set(member.assigned)
@@ -123,13 +133,7 @@ export class GroupCoordinator {
     const sessionTimeoutMs = this.sessionTimeout(request.sessionTimeoutMs)
     return this.step(request.groupId, async (state) => {
       state.expireMembers()
-      state.join({
-        memberId: request.memberId,
-        subscription: request.subscription,
-        ...(request.assignor !== undefined && { assignor: request.assignor }),
-        sessionTimeoutMs,
-        clientId: request.clientId,
-      })
+      state.join(newMember(request, sessionTimeoutMs))
       await this.assign(state)
       state.reconcile(request.memberId, [])
       return ok(assignmentOf(state, request.memberId))
@@ -150,13 +154,7 @@ export class GroupCoordinator {
         state.resubscribe(request.memberId, request.subscription, request.assignor)
         state.touch(request.memberId)
       } else {
-        state.join({
-          memberId: request.memberId,
-          subscription: request.subscription,
-          ...(request.assignor !== undefined && { assignor: request.assignor }),
-          sessionTimeoutMs,
-          clientId: request.clientId,
-        })
+        state.join(newMember(request, sessionTimeoutMs))
       }
       await this.assign(state)
       // Holding nothing: the first pass releases what the target moved away, the second takes the new share.

@@ -15,9 +15,11 @@ const LOG_OVERHEAD = 12
 const MAGIC = 2
 const CRC_POSITION = 17
 const ATTRIBUTES_POSITION = 21
+const MAX_TIMESTAMP_POSITION = 35
 
 const COMPRESSION_MASK = 0x07
 const LOG_APPEND_TIME_BIT = 0x08
+const TRANSACTIONAL_BIT = 0x10
 const CONTROL_BIT = 0x20
 
 /** What producers write where they have no leader epoch, producer id or sequence. */
@@ -81,6 +83,7 @@ export interface RecordBatchHeader {
   readonly attributes: number
   readonly timestampType: TimestampType
   readonly isControl: boolean
+  readonly isTransactional: boolean
   readonly lastOffsetDelta: number
   readonly baseTimestamp: number
   readonly maxTimestamp: number
@@ -305,6 +308,25 @@ function sealed(batch: Buffer): Buffer {
   return batch
 }
 
+/** The bytes the batch whose header this is takes, its base offset and length fields included. */
+export function batchByteLength(header: RecordBatchHeader): number {
+  return header.length + LOG_OVERHEAD
+}
+
+/**
+ * Sets LogAppendTime on a batch in place, as Kafka's broker does for topics
+ * with message.timestamp.type=LogAppendTime: the attribute bit, the max
+ * timestamp, and a CRC over the changed bytes. Records are left as they are.
+ */
+export function stampLogAppendTime(batch: Buffer, appendTime: number): void {
+  batch.writeInt16BE(
+    batch.readInt16BE(ATTRIBUTES_POSITION) | LOG_APPEND_TIME_BIT,
+    ATTRIBUTES_POSITION,
+  )
+  batch.writeBigInt64BE(BigInt(appendTime), MAX_TIMESTAMP_POSITION)
+  sealed(batch)
+}
+
 /** A copy of `batch` with its base offset set; the field is outside the CRC. */
 export function withBaseOffset(batch: Uint8Array, baseOffset: number): Buffer {
   if (!Number.isSafeInteger(baseOffset) || baseOffset < 0) {
@@ -365,6 +387,7 @@ export function readBatchHeader(bytes: Uint8Array, position = 0): RecordBatchHea
       attributes,
       timestampType: attributes & LOG_APPEND_TIME_BIT ? 'LogAppendTime' : 'CreateTime',
       isControl: (attributes & CONTROL_BIT) !== 0,
+      isTransactional: (attributes & TRANSACTIONAL_BIT) !== 0,
       lastOffsetDelta: reader.int32(),
       baseTimestamp: reader.int64(),
       maxTimestamp: reader.int64(),

@@ -6,23 +6,16 @@
  */
 import type { EncodedRange } from '../../broker/appender.ts'
 import { hasCleanupPolicy, topicConfigValue } from '../../broker/topic-configs.ts'
-import { crc32c } from '../../log/crc32c.ts'
 import {
+  batchByteLength,
   CorruptBatchError,
   decodeRecordBatches,
   readBatchHeader,
+  stampLogAppendTime,
   withBaseOffset,
 } from '../../log/record-batch.ts'
 import type { TopicItem } from '../../storage/topic-table.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
-
-/** The batch header's length field counts the bytes after it. */
-const LOG_OVERHEAD = 12
-const ATTRIBUTES_POSITION = 21
-const CRC_POSITION = 17
-const MAX_TIMESTAMP_POSITION = 35
-const LOG_APPEND_TIME_BIT = 0x08
-const TRANSACTIONAL_BIT = 0x10
 
 export type PreparedRange =
   | { readonly ok: true; readonly range: EncodedRange; readonly logAppendTime: number }
@@ -30,16 +23,6 @@ export type PreparedRange =
 
 function refused(errorCode: number, message: string): PreparedRange {
   return { ok: false, errorCode, message }
-}
-
-/** Sets LogAppendTime on a batch the way Kafka's broker does: attribute bit, max timestamp, new CRC. */
-function stampLogAppendTime(batch: Buffer, now: number): void {
-  batch.writeInt16BE(
-    batch.readInt16BE(ATTRIBUTES_POSITION) | LOG_APPEND_TIME_BIT,
-    ATTRIBUTES_POSITION,
-  )
-  batch.writeBigInt64BE(BigInt(now), MAX_TIMESTAMP_POSITION)
-  batch.writeUInt32BE(crc32c(batch.subarray(ATTRIBUTES_POSITION)), CRC_POSITION)
 }
 
 export function prepareProducedBatches(
@@ -62,7 +45,7 @@ export function prepareProducedBatches(
   try {
     for (let position = 0; position < records.length; ) {
       const header = readBatchHeader(records, position)
-      const size = header.length + LOG_OVERHEAD
+      const size = batchByteLength(header)
       const bytes = records.subarray(position, position + size)
       position += size
       if (size > maxBytes) {
@@ -71,7 +54,7 @@ export function prepareProducedBatches(
           `A batch of ${size} bytes is larger than the topic's max.message.bytes (${maxBytes}).`,
         )
       }
-      if (header.isControl || (header.attributes & TRANSACTIONAL_BIT) !== 0) {
+      if (header.isControl || header.isTransactional) {
         return refused(ErrorCode.INVALID_RECORD, 'Transactional batches are not supported.')
       }
       if (header.producerId !== -1) {

@@ -5,10 +5,9 @@
  */
 import type { Broker } from '../../broker/broker.ts'
 import { walkIndex } from '../../broker/index-walk.ts'
-import { readBatchHeader, withBaseOffset } from '../../log/record-batch.ts'
+import { batchByteLength, readBatchHeader, withBaseOffset } from '../../log/record-batch.ts'
 import type { TopicItem } from '../../storage/topic-table.ts'
 
-const LOG_OVERHEAD = 12
 /** Index entries looked up per query; a fetch rarely needs more. */
 const INDEX_PAGE = 8
 
@@ -40,7 +39,7 @@ export async function readStoredBatches(
       const shift = entry.baseOffset - readBatchHeader(bytes, 0).baseOffset
       for (let position = 0; position < bytes.length; ) {
         const header = readBatchHeader(bytes, position)
-        const end = position + header.length + LOG_OVERHEAD
+        const end = position + batchByteLength(header)
         const baseOffset = header.baseOffset + shift
         if (baseOffset + header.lastOffsetDelta >= offset) {
           if (batches.length > 0 && size + (end - position) > maxBytes)

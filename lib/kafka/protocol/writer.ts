@@ -134,6 +134,16 @@ export class ProtocolWriter {
     for (const item of items) element(this, item)
   }
 
+  /** A struct that may be null: a marker byte (-1 null, 1 present), then the struct. */
+  nullableStruct<T>(value: T | null, write: (writer: this, value: T) => void): void {
+    if (value === null) {
+      this.int8(-1)
+      return
+    }
+    this.int8(1)
+    write(this, value)
+  }
+
   /** Tagged fields in tag order; each entry writes one field's value, or is absent when at its default. */
   taggedFields(
     fields: readonly (readonly [number, (writer: ProtocolWriter) => void] | false)[],

@@ -332,6 +332,7 @@ describe('readBatchHeader', () => {
       attributes: 0,
       timestampType: 'CreateTime',
       isControl: false,
+      isTransactional: false,
       lastOffsetDelta: 2,
       baseTimestamp: T0,
       maxTimestamp: T0,

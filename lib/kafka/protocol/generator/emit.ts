@@ -235,7 +235,7 @@ class MessageEmitter {
         `${this.spec.name}.${field.name}: a struct nullable in some versions only`,
       )
     }
-    return `{ if (${value} === null) ${writer}.int8(-1); else { ${writer}.int8(1); write${this.struct(field.type).typeName}(${writer}, v, ${value}) } }`
+    return `${writer}.nullableStruct(${value}, (s, item) => write${this.struct(field.type).typeName}(s, v, item))`
   }
 
   private writeElement(

@@ -51,12 +51,12 @@ export function fileNameOf(specName: string): string {
   return `${specName.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}.ts`
 }
 
-/** The project's formatter, so generated files pass lint like any other. */
+/** The project's formatter and lint fixes, so generated files pass lint like any other. */
 function format(path: string, source: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       BIOME,
-      ['format', `--stdin-file-path=${path}`],
+      ['check', '--write', `--stdin-file-path=${path}`],
       { maxBuffer: 16 * 1024 * 1024 },
       (error, stdout) => (error ? reject(error) : resolve(stdout)),
     )

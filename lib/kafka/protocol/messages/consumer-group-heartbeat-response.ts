@@ -139,11 +139,9 @@ export function writeConsumerGroupHeartbeatResponse(
   w.string(flexible, m.memberId, true, 'MemberId')
   w.int32(m.memberEpoch)
   w.int32(m.heartbeatIntervalMs)
-  if (m.assignment === null) w.int8(-1)
-  else {
-    w.int8(1)
-    writeConsumerGroupHeartbeatResponseAssignment(w, v, m.assignment)
-  }
+  w.nullableStruct(m.assignment, (s, item) =>
+    writeConsumerGroupHeartbeatResponseAssignment(s, v, item),
+  )
   if (flexible) w.taggedFields([])
 }
 
