@@ -15,6 +15,8 @@ const SIZE_BYTES = 4
 export class FrameSplitter {
   #chunks: Buffer[] = []
   #buffered = 0
+  /** The size of the frame being received, once its prefix is in. */
+  #expected: number | undefined
 
   constructor(private readonly maxFrameBytes: number) {}
 
@@ -24,21 +26,26 @@ export class FrameSplitter {
     this.#buffered += chunk.length
     const frames: Buffer[] = []
     for (;;) {
-      if (this.#buffered < SIZE_BYTES) return frames
-      const head = this.#joined()
-      const size = head.readInt32BE(0)
-      // A negative size is a corrupt stream; a huge one would hold memory hostage.
-      if (size < 0 || size > this.maxFrameBytes)
-        throw new FrameTooLargeError(size, this.maxFrameBytes)
-      if (this.#buffered < SIZE_BYTES + size) return frames
-      frames.push(head.subarray(SIZE_BYTES, SIZE_BYTES + size))
-      const rest = head.subarray(SIZE_BYTES + size)
+      if (this.#expected === undefined) {
+        if (this.#buffered < SIZE_BYTES) return frames
+        const size = this.#joined().readInt32BE(0)
+        // A negative size is a corrupt stream; a huge one would hold memory hostage.
+        if (size < 0 || size > this.maxFrameBytes) {
+          throw new FrameTooLargeError(size, this.maxFrameBytes)
+        }
+        this.#expected = size
+      }
+      // Chunks are joined only once the whole frame is in, so a large frame is copied once.
+      if (this.#buffered < SIZE_BYTES + this.#expected) return frames
+      const all = this.#joined()
+      frames.push(all.subarray(SIZE_BYTES, SIZE_BYTES + this.#expected))
+      const rest = all.subarray(SIZE_BYTES + this.#expected)
       this.#chunks = rest.length > 0 ? [rest] : []
       this.#buffered = rest.length
+      this.#expected = undefined
     }
   }
 
-  /** Everything buffered as one buffer; chunks are joined only once a frame may be complete. */
   #joined(): Buffer {
     if (this.#chunks.length > 1) this.#chunks = [Buffer.concat(this.#chunks)]
     return this.#chunks[0] as Buffer
