@@ -8,7 +8,12 @@ import type { ListOffsetsResponse } from '../../../lib/kafka/protocol/messages/l
 import type { MetadataResponse } from '../../../lib/kafka/protocol/messages/metadata-response.ts'
 import type { ProduceRequest } from '../../../lib/kafka/protocol/messages/produce-request.ts'
 import type { ProduceResponse } from '../../../lib/kafka/protocol/messages/produce-response.ts'
-import { decodeRecordBatches } from '../../../lib/log/record-batch.ts'
+import { crc32c } from '../../../lib/log/crc32c.ts'
+import {
+  decodeRecordBatches,
+  encodeRecordBatch,
+  readBatchHeader,
+} from '../../../lib/log/record-batch.ts'
 import { capturedRequests } from '../../unit/kafka/captured-requests.ts'
 import { createTopic, useKafkaHarness } from './support.ts'
 import { WireClient } from './wire-client.ts'
@@ -173,6 +178,78 @@ describe('the Kafka gateway on the wire', () => {
       logStartOffset: 0,
       logEndOffset: 0,
     })
+    client.close()
+  })
+
+  it('refuses what the topic would refuse, storing nothing: too large, keyless on compacted, idempotent', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'strict', 1, {
+      'max.message.bytes': '200',
+      'cleanup.policy': 'compact',
+    })
+    const client = await WireClient.connect(gateway.bootstrap)
+    const batch = (key: string | null, valueBytes: number) =>
+      encodeRecordBatch(
+        [
+          {
+            key: key === null ? null : Buffer.from(key),
+            value: Buffer.alloc(valueBytes),
+            headers: [],
+            timestamp: Date.now(),
+          },
+        ],
+        { timestampType: 'CreateTime' },
+      )
+    const idempotent = batch('k', 10)
+    idempotent.writeBigInt64BE(7n, 43) // producer id
+    idempotent.writeUInt32BE(crc32c(idempotent.subarray(21)), 17)
+    const codeOf = async (records: Buffer) =>
+      (
+        await client.send<ProduceResponse>(
+          API_KEYS.Produce,
+          PRODUCE_V,
+          produceBody('strict', records),
+        )
+      ).responses[0]?.partitionResponses[0]?.errorCode
+    expect(await codeOf(batch('k', 500))).toBe(ErrorCode.MESSAGE_TOO_LARGE)
+    expect(await codeOf(batch(null, 10))).toBe(ErrorCode.INVALID_RECORD)
+    expect(await codeOf(idempotent)).toBe(ErrorCode.INVALID_RECORD)
+    expect(await codeOf(Buffer.concat([batch('k', 10), Buffer.from([1, 2, 3])]))).toBe(
+      ErrorCode.CORRUPT_MESSAGE,
+    )
+    const topic = await http.broker.topics.describe('strict')
+    expect(await http.broker.heads.readOne(topic.topicId, 0)).toEqual({
+      logStartOffset: 0,
+      logEndOffset: 0,
+    })
+    expect(await codeOf(batch('k', 10))).toBe(ErrorCode.NONE)
+    client.close()
+  })
+
+  it('stamps LogAppendTime on batches for topics that ask for it, keeping the CRC valid', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'append-time', 1, { 'message.timestamp.type': 'LogAppendTime' })
+    const client = await WireClient.connect(gateway.bootstrap)
+    const before = Date.now()
+    const sent = kcatBatches().get('zstd') as Buffer
+    const produced = await client.send<ProduceResponse>(
+      API_KEYS.Produce,
+      PRODUCE_V,
+      produceBody('append-time', sent),
+    )
+    const appendTime = produced.responses[0]?.partitionResponses[0]?.logAppendTimeMs ?? -1
+    expect(appendTime).toBeGreaterThanOrEqual(before)
+    const fetched = await client.send<FetchResponse>(
+      API_KEYS.Fetch,
+      FETCH_V,
+      fetchBody('append-time', 0),
+    )
+    const records = Buffer.from(fetched.responses[0]?.partitions[0]?.records ?? [])
+    expect(readBatchHeader(records)).toMatchObject({
+      timestampType: 'LogAppendTime',
+      maxTimestamp: appendTime,
+    })
+    expect(decodeRecordBatches(records).map((r) => r.timestamp)).toEqual([appendTime, appendTime])
     client.close()
   })
 
