@@ -19,6 +19,33 @@ export interface SluiceConfig {
   readonly maintenance: Pick<MaintenanceOptions, 'targetSegmentBytes' | 'objectGraceMs'>
   /** What `maintenance:run` may do here; a deployed API that cannot delete objects leaves out gc. */
   readonly maintenanceRunTasks: readonly MaintenanceTask[]
+  readonly kafka: KafkaGatewayConfig
+}
+
+/** The Kafka wire-protocol gateway (lib/kafka). */
+export interface KafkaGatewayConfig {
+  /** Where it listens; 0 picks a free port. */
+  readonly port: number
+  /** What Metadata tells clients to connect to, e.g. a load balancer; the bound address when unset. */
+  readonly advertisedHost: string | undefined
+  readonly advertisedPort: number | undefined
+  /** Every node answers as this one node id, so any of them can stand behind one address. */
+  readonly nodeId: number
+  /** Frames above this close the connection; Kafka's socket.request.max.bytes is 100 MiB. */
+  readonly maxFrameBytes: number
+  /** `sasl-plain`: clients authenticate with SASL/PLAIN and an API key; `none`: anyone who connects is served. */
+  readonly auth: KafkaAuth
+}
+
+export const KAFKA_AUTH_MODES = ['none', 'sasl-plain'] as const
+export type KafkaAuth = (typeof KAFKA_AUTH_MODES)[number]
+
+function kafkaAuth(env: NodeJS.ProcessEnv, name: string): KafkaAuth {
+  const text = env[name] || 'none'
+  if (!(KAFKA_AUTH_MODES as readonly string[]).includes(text)) {
+    throw new ConfigError(`${name} must be one of ${KAFKA_AUTH_MODES.join(', ')}; got '${text}'.`)
+  }
+  return text as KafkaAuth
 }
 
 export class ConfigError extends Error {
@@ -75,6 +102,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SluiceConfi
     maxRequestBytes: positiveInteger(env, 'SLUICE_MAX_REQUEST_BYTES', 6 * 1024 * 1024),
     maintenanceIntervalMs: integer(env, 'SLUICE_MAINTENANCE_INTERVAL_MS', 60_000, 0),
     maintenanceRunTasks: maintenanceTasks(env, 'SLUICE_MAINTENANCE_RUN_TASKS'),
+    kafka: {
+      port: integer(env, 'SLUICE_KAFKA_PORT', 9092, 0),
+      advertisedHost: env.SLUICE_KAFKA_ADVERTISED_HOST || undefined,
+      advertisedPort: env.SLUICE_KAFKA_ADVERTISED_PORT
+        ? positiveInteger(env, 'SLUICE_KAFKA_ADVERTISED_PORT', 9092)
+        : undefined,
+      nodeId: integer(env, 'SLUICE_KAFKA_NODE_ID', 1, 0),
+      maxFrameBytes: positiveInteger(env, 'SLUICE_KAFKA_MAX_FRAME_BYTES', 100 * 1024 * 1024),
+      auth: kafkaAuth(env, 'SLUICE_KAFKA_AUTH'),
+    },
     maintenance: {
       targetSegmentBytes: positiveInteger(
         env,

@@ -1,13 +1,9 @@
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
-import { serve } from '@hono/node-server'
 import { DEFAULT_BATCHING, type ProducerOptions } from '../client/producer.ts'
 import { Sluice } from '../client/sluice.ts'
-import { createApp } from '../http/app.ts'
-import { createSchemaRegistry } from '../registry/registry.ts'
 import type { BenchMode } from './cells.ts'
 import type { CellContext } from './context.ts'
+import { serveOnLoopback } from './loopback-server.ts'
 import { type LatencySummary, perSecond, summarizeLatencies } from './stats.ts'
 
 /** The client producer sending one-record `send` calls, with its batching on or off. */
@@ -58,15 +54,8 @@ export async function runClientProducerCells(
   context: CellContext,
   progress: (line: string) => void,
 ): Promise<ClientProducerResult[]> {
-  const app = createApp({
-    broker: context.broker,
-    clusterId: CLUSTER_ID,
-    maxRequestBytes: 6 * 1024 * 1024,
-    registry: createSchemaRegistry(context.environment.clients, context.environment.names),
-  })
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-  await once(server, 'listening')
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const server = await serveOnLoopback(context, CLUSTER_ID)
+  const { url } = server
   try {
     const results: ClientProducerResult[] = []
     for (const batching of [true, false]) {
@@ -76,7 +65,7 @@ export async function runClientProducerCells(
     }
     return results
   } finally {
-    await new Promise<void>((done) => server.close(() => done()))
+    await server.close()
   }
 }
 

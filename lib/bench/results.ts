@@ -3,6 +3,7 @@ import type { ClientProducerResult } from './client-producer-cell.ts'
 import type { ConsumerResult } from './consumer-cell.ts'
 import type { CostPerGiB } from './cost.ts'
 import type { IdempotenceComparison } from './idempotence-cell.ts'
+import type { KafkaBenchResult } from './kafka-cell.ts'
 import type { MachineConditions } from './machine.ts'
 import type { MaintenanceResult } from './maintenance-cell.ts'
 import type { AWS_PRICES } from './prices.ts'
@@ -66,4 +67,5 @@ export interface BenchResults {
   readonly maintenance: readonly MaintenanceResult[]
   readonly consumers: readonly ConsumerResult[]
   readonly clientProducer: readonly ClientProducerResult[]
+  readonly kafka: KafkaBenchResult
 }

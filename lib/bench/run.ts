@@ -8,6 +8,7 @@ import type { CellContext } from './context.ts'
 import type { BenchEnvironment } from './environment.ts'
 import { InProcessClient } from './http-client.ts'
 import { runIdempotenceCells } from './idempotence-cell.ts'
+import { runKafkaCells } from './kafka-cell.ts'
 import { machineConditions } from './machine.ts'
 import { runMaintenanceCells } from './maintenance-cell.ts'
 import { AWS_PRICES } from './prices.ts'
@@ -71,6 +72,7 @@ export async function runBench(
   const maintenance = await runMaintenanceCells(context, progress)
   const consumers = await runConsumerCells(context, progress)
   const clientProducer = await runClientProducerCells(context, progress)
+  const kafka = await runKafkaCells(context, progress)
 
   return {
     startedAt: startedAt.toISOString(),
@@ -90,5 +92,6 @@ export async function runBench(
     maintenance,
     consumers,
     clientProducer,
+    kafka,
   }
 }

@@ -59,21 +59,40 @@ export const DEFAULT_APPENDER_OPTIONS: AppenderOptions = {
   metrics: NO_BROKER_METRICS,
 }
 
-/** One partition's share of a request: its records, encoded as one batch. */
-interface PartitionBatch {
+/**
+ * One partition's share of a request, as RecordBatch v2 bytes whose offsets
+ * count from 0 at its first batch: batches Sluice encoded, or batches a Kafka
+ * client sent.
+ */
+export interface EncodedRange {
   readonly partition: number
+  readonly bytes: Buffer
+  readonly recordCount: number
+  readonly minTimestamp: number
+  readonly maxTimestamp: number
+  /** The records' payload formats (payload-formats.ts); '' when all are plain bytes. */
+  readonly formats: string
+  /** The range's sequences, when an idempotent producer sent it. */
+  readonly sequence?: SequencedBatch | undefined
+}
+
+export type RangeOutcome =
+  | { readonly ok: true; readonly baseOffset: number }
+  | { readonly ok: false; readonly error: SluiceError }
+
+/** A range encoded here from a request's records. */
+interface PartitionBatch extends EncodedRange {
   /** Positions of the batch's records in the request, in log order. */
   readonly indices: readonly number[]
   /** The producer's CreateTime of each record, where it gave one. */
   readonly createTimes: readonly (number | undefined)[]
   readonly timestampType: TimestampType
-  readonly minTimestamp: number
-  readonly maxTimestamp: number
-  readonly bytes: Buffer
+}
+
+/** A range and where it sits in the request's object. */
+interface PlacedRange {
+  readonly range: EncodedRange
   readonly byteOffset: number
-  readonly formats: string
-  /** The batch's sequences, when an idempotent producer sent it. */
-  readonly sequence: SequencedBatch | undefined
 }
 
 /** How one partition's batch ended: stored (now, or by an earlier send of it), or refused. */
@@ -122,43 +141,72 @@ export class LogAppender {
     if (records.length === 0) return []
     const now = this.options.clock()
     const batches = this.encode(topic, records, now, producer)
+    const results = await this.store(topic, batches, now, producer)
+    const outcomes: AppendOutcome[] = new Array(records.length)
+    batches.forEach((batch, b) => {
+      settle(batch, results[b] as BatchResult, outcomes)
+    })
+    return outcomes
+  }
+
+  /** Appends ranges already encoded, one per partition; each range gets its base offset or its error. */
+  async appendEncoded(topic: TopicItem, ranges: readonly EncodedRange[]): Promise<RangeOutcome[]> {
+    if (ranges.length === 0) return []
+    const results = await this.store(topic, ranges, this.options.clock(), undefined)
+    return results.map((result) =>
+      result.kind === 'refused'
+        ? { ok: false, error: result.error }
+        : { ok: true, baseOffset: result.offsets[0] as number },
+    )
+  }
+
+  /**
+   * Uploads the ranges as one object, then commits them. With nothing
+   * committed the request simply failed; otherwise each range reports its own fate.
+   */
+  private async store(
+    topic: TopicItem,
+    ranges: readonly EncodedRange[],
+    now: number,
+    producer: ProducerIdentity | undefined,
+  ): Promise<BatchResult[]> {
     const objectKey = ingestObjectKey(topic.topicId)
     // Bytes first: an object no index item points to is invisible, and GC reclaims it.
     // Heads are read only after the upload, as close to the commit as possible:
     // read during it, they went stale and tripled lost races in the benchmark.
-    await this.objects.put(objectKey, Buffer.concat(batches.map((batch) => batch.bytes)))
+    await this.objects.put(objectKey, Buffer.concat(ranges.map((range) => range.bytes)))
+    const placed: PlacedRange[] = []
+    let byteOffset = 0
+    for (const range of ranges) {
+      placed.push({ range, byteOffset })
+      byteOffset += range.bytes.length
+    }
 
-    const outcomes: AppendOutcome[] = new Array(records.length)
+    const results: BatchResult[] = []
     const failures: unknown[] = []
     // DynamoDB caps a transaction at 100 items, so very wide requests commit in slices.
     const width = producer ? MAX_IDEMPOTENT_PARTITIONS_PER_COMMIT : MAX_PARTITIONS_PER_COMMIT
-    for (let i = 0; i < batches.length; i += width) {
-      const slice = batches.slice(i, i + width)
+    for (let i = 0; i < placed.length; i += width) {
+      const slice = placed.slice(i, i + width)
       try {
-        const results = await this.commit(topic, slice, objectKey, now, producer)
-        slice.forEach((batch, position) => {
-          settle(batch, results[position] as BatchResult, outcomes)
-        })
+        const committed = await this.commit(topic, slice, objectKey, now, producer)
+        results.push(...committed)
         this.options.metrics.recordsProduced(
-          results.reduce(
+          committed.reduce(
             (n, result, position) =>
               result.kind === 'stored' && !result.duplicate
-                ? n + (slice[position] as PartitionBatch).indices.length
+                ? n + (slice[position] as PlacedRange).range.recordCount
                 : n,
             0,
           ),
         )
       } catch (error) {
         failures.push(error)
-        for (const batch of slice) {
-          for (const index of batch.indices)
-            outcomes[index] = { ok: false, error: asSluiceError(error) }
-        }
+        for (const _ of slice) results.push({ kind: 'refused', error: asSluiceError(error) })
       }
     }
-    // With nothing committed the request simply failed; otherwise each record reports its own fate.
-    if (failures.length === Math.ceil(batches.length / width)) throw failures[0]
-    return outcomes
+    if (failures.length === Math.ceil(placed.length / width)) throw failures[0]
+    return results
   }
 
   private encode(
@@ -175,7 +223,6 @@ export class LogAppender {
       indices.push(index)
       byPartition.set(partition, indices)
     })
-    let byteOffset = 0
     return [...byPartition].map(([partition, indices]) => {
       const batchRecords = indices.map((index) => records[index] as ProduceRecord)
       const createTimes = batchRecords.map((record) => record.timestamp)
@@ -205,19 +252,17 @@ export class LogAppender {
           value: record.value?.format ?? 'BINARY',
         })),
       )
-      const batch: PartitionBatch = {
+      return {
         partition,
         indices,
         createTimes,
         timestampType,
         ...timestampRange(timestamps),
         bytes,
-        byteOffset,
+        recordCount: indices.length,
         formats,
         sequence,
       }
-      byteOffset += bytes.length
-      return batch
     })
   }
 
@@ -227,7 +272,7 @@ export class LogAppender {
    */
   private async commit(
     topic: TopicItem,
-    batches: readonly PartitionBatch[],
+    batches: readonly PlacedRange[],
     objectKey: string,
     now: number,
     producer: ProducerIdentity | undefined,
@@ -235,7 +280,7 @@ export class LogAppender {
     // Measured from before the upload: no commit ever references an object older
     // than this, which is what lets garbage collection's grace period be safe.
     const deadline = now + this.options.commitTimeoutMs
-    const partitions = batches.map((batch) => batch.partition)
+    const partitions = batches.map(({ range }) => range.partition)
     let unanswered = false
     for (let attempt = 0; ; attempt++) {
       if (this.options.clock() >= deadline) throw this.timedOut(topic, unanswered)
@@ -243,23 +288,23 @@ export class LogAppender {
         this.heads.read(topic.topicId, partitions),
         producer && this.producers.view(producer.producerId, topic.topicId, partitions),
       ])
-      const verdicts = batches.map((batch) => verdictFor(producer, view, batch))
+      const verdicts = batches.map(({ range }) => verdictFor(producer, view, range))
       const bases = new Map(partitions.map((p) => [p, heads.get(p)?.logEndOffset ?? 0]))
       const appending = batches.filter((_, i) => verdicts[i]?.kind === 'append')
-      const appends: PartitionAppend[] = appending.map((batch) => {
-        const baseOffset = bases.get(batch.partition) ?? 0
+      const appends: PartitionAppend[] = appending.map(({ range, byteOffset }) => {
+        const baseOffset = bases.get(range.partition) ?? 0
         return {
-          partition: batch.partition,
+          partition: range.partition,
           entry: {
             baseOffset,
-            lastOffset: baseOffset + batch.indices.length - 1,
-            recordCount: batch.indices.length,
+            lastOffset: baseOffset + range.recordCount - 1,
+            recordCount: range.recordCount,
             objectKey,
-            byteOffset: batch.byteOffset,
-            byteLength: batch.bytes.length,
-            minTimestamp: batch.minTimestamp,
-            maxTimestamp: batch.maxTimestamp,
-            formats: batch.formats,
+            byteOffset,
+            byteLength: range.bytes.length,
+            minTimestamp: range.minTimestamp,
+            maxTimestamp: range.maxTimestamp,
+            formats: range.formats,
             createdAt: now,
           },
         }
@@ -272,12 +317,12 @@ export class LogAppender {
           producer &&
             view && {
               identity: producer,
-              writes: appending.map((batch) => stateWrite(producer, view, batch, bases, now)),
+              writes: appending.map(({ range }) => stateWrite(producer, view, range, bases, now)),
               checkEpoch: verdicts.some((v) => v.kind === 'append' && v.fencesEpoch),
             },
         )
-        return batches.map((batch, i) =>
-          resultOf(batch, verdicts[i] as SequenceVerdict, bases, now),
+        return batches.map(({ range }, i) =>
+          resultOf(range, verdicts[i] as SequenceVerdict, bases, now),
         )
       } catch (error) {
         if (error instanceof CommitConflictError) {
@@ -325,7 +370,7 @@ function sequencedBatch(partition: number, records: readonly ProduceRecord[]): S
 function verdictFor(
   producer: ProducerIdentity | undefined,
   view: ProducerView | undefined,
-  batch: PartitionBatch,
+  batch: EncodedRange,
 ): SequenceVerdict {
   if (!producer || !view || !batch.sequence) return APPEND
   return checkSequence(producer, view.epoch, view.states.get(batch.partition), batch.sequence)
@@ -334,7 +379,7 @@ function verdictFor(
 function stateWrite(
   producer: ProducerIdentity,
   view: ProducerView,
-  batch: PartitionBatch,
+  batch: EncodedRange,
   bases: ReadonlyMap<number, number>,
   now: number,
 ): ProducerStateWrite {
@@ -348,7 +393,7 @@ function stateWrite(
 }
 
 function resultOf(
-  batch: PartitionBatch,
+  batch: EncodedRange,
   verdict: SequenceVerdict,
   bases: ReadonlyMap<number, number>,
   now: number,
@@ -366,8 +411,8 @@ function resultOf(
   return {
     kind: 'stored',
     duplicate: false,
-    offsets: batch.indices.map((_, position) => base + position),
-    appendTimes: batch.indices.map(() => now),
+    offsets: Array.from({ length: batch.recordCount }, (_, position) => base + position),
+    appendTimes: Array.from({ length: batch.recordCount }, () => now),
   }
 }
 

@@ -32,6 +32,9 @@ export interface Broker {
   readonly producers: ProducerTable
   readonly reader: LogReader
   readonly segments: SegmentIndex
+  /** The stored bytes and the partition heads, for paths that serve batches as stored (Kafka's Fetch). */
+  readonly objects: ObjectStore
+  readonly heads: PartitionHeads
   readonly maintenance: Maintenance
   readonly groups: GroupServices
 }
@@ -55,6 +58,8 @@ export function createBroker(
     producers,
     reader,
     segments,
+    objects,
+    heads,
     maintenance: new Maintenance(clients, names, options.maintenance),
     groups: createGroupServices(documents, names.tables, { topics, reader }, options.groups),
   }

@@ -9,7 +9,7 @@ import {
 } from './errors.ts'
 import type { GroupOptions } from './group-options.ts'
 import { heldBy, type MemberRecord } from './group-records.ts'
-import { GroupState } from './group-state.ts'
+import { GroupState, type NewMember } from './group-state.ts'
 import { GroupConflictError, type GroupStore } from './group-store.ts'
 import { type CommittedOffset, FenceRejectedError, type OffsetStore } from './offset-store.ts'
 import type { Subscription } from './subscription.ts'
@@ -35,8 +35,12 @@ export interface HeartbeatRequest {
   readonly groupId: string
   readonly memberId: string
   readonly memberEpoch: number
-  /** The partitions the member holds now; revoked ones it no longer lists are released. */
-  readonly owned: readonly TopicPartition[]
+  /**
+   * The partitions the member holds now; revoked ones it no longer lists are
+   * released. Absent when the member does not say (Kafka's classic protocol,
+   * whose members give up partitions only by rejoining): nothing is released.
+   */
+  readonly owned?: readonly TopicPartition[]
   /** A new subscription, when the member changes it. */
   readonly subscription?: Subscription
   readonly assignor?: AssignorName
@@ -46,6 +50,10 @@ export interface HeartbeatRequest {
 export interface MemberAssignment {
   readonly memberEpoch: number
   readonly partitions: readonly TopicPartition[]
+  /** Partitions the member still holds but must give up before others can have them. */
+  readonly revoking: readonly TopicPartition[]
+  /** Partitions the target gives the member that others still hold: it gets them once they are released. */
+  readonly pending: readonly TopicPartition[]
 }
 
 /** Who commits: a member, checked against its epoch and partitions, or nobody (admin, manual assignment). */
@@ -72,8 +80,26 @@ function fail<T>(error: SluiceError): Outcome<T> {
   return { ok: false, error }
 }
 
-function assignmentOf(member: MemberRecord): MemberAssignment {
-  return { memberEpoch: member.epoch, partitions: member.assigned.map(parsePartitionKey) }
+function newMember(request: JoinRequest, sessionTimeoutMs: number): NewMember {
+  return {
+    memberId: request.memberId,
+    subscription: request.subscription,
+    ...(request.assignor !== undefined && { assignor: request.assignor }),
+    sessionTimeoutMs,
+    clientId: request.clientId,
+  }
+}
+
+function assignmentOf(state: GroupState, memberId: string): MemberAssignment {
+  const member = state.member(memberId) as MemberRecord
+  const assigned = new Set(member.assigned)
+  const target = state.record.target[memberId] ?? []
+  return {
+    memberEpoch: member.epoch,
+    partitions: member.assigned.map(parsePartitionKey),
+    revoking: member.revoking.map(parsePartitionKey),
+    pending: target.filter((key) => !assigned.has(key)).map(parsePartitionKey),
+  }
 }
 
 /**
@@ -107,21 +133,39 @@ export class GroupCoordinator {
     const sessionTimeoutMs = this.sessionTimeout(request.sessionTimeoutMs)
     return this.step(request.groupId, async (state) => {
       state.expireMembers()
-      state.join({
-        memberId: request.memberId,
-        subscription: request.subscription,
-        ...(request.assignor !== undefined && { assignor: request.assignor }),
-        sessionTimeoutMs,
-        clientId: request.clientId,
-      })
+      state.join(newMember(request, sessionTimeoutMs))
       await this.assign(state)
       state.reconcile(request.memberId, [])
-      return ok(assignmentOf(state.member(request.memberId) as MemberRecord))
+      return ok(assignmentOf(state, request.memberId))
+    })
+  }
+
+  /**
+   * A member of Kafka's classic protocol (re)joining. It gave up every
+   * partition before it asked, so all it held is released at once; a known
+   * member keeps its place, so a rejoin does not move the group's epoch and
+   * start a rebalance of its own.
+   */
+  async rejoin(request: JoinRequest): Promise<MemberAssignment> {
+    const sessionTimeoutMs = this.sessionTimeout(request.sessionTimeoutMs)
+    return this.step(request.groupId, async (state) => {
+      state.expireMembers()
+      if (state.member(request.memberId)) {
+        state.resubscribe(request.memberId, request.subscription, request.assignor)
+        state.touch(request.memberId)
+      } else {
+        state.join(newMember(request, sessionTimeoutMs))
+      }
+      await this.assign(state)
+      // Holding nothing: the first pass releases what the target moved away, the second takes the new share.
+      state.reconcile(request.memberId, [])
+      state.reconcile(request.memberId, [])
+      return ok(assignmentOf(state, request.memberId))
     })
   }
 
   async heartbeat(request: HeartbeatRequest): Promise<MemberAssignment> {
-    const owned = request.owned.map(partitionKeyOf)
+    const owned = request.owned?.map(partitionKeyOf)
     return this.step(request.groupId, async (state) => {
       state.expireMembers()
       const member = state.member(request.memberId)
@@ -145,7 +189,7 @@ export class GroupCoordinator {
       state.touch(request.memberId)
       await this.assign(state)
       state.reconcile(request.memberId, owned)
-      return ok(assignmentOf(state.member(request.memberId) as MemberRecord))
+      return ok(assignmentOf(state, request.memberId))
     })
   }
 
@@ -278,11 +322,13 @@ export class GroupCoordinator {
 function acceptsEpoch(
   member: MemberRecord,
   epoch: number,
-  owned: readonly PartitionKey[],
+  owned: readonly PartitionKey[] | undefined,
 ): boolean {
   if (epoch === member.epoch) return true
   const assigned = new Set(member.assigned)
-  return epoch === member.previousEpoch && owned.every((key) => assigned.has(key))
+  return (
+    owned !== undefined && epoch === member.previousEpoch && owned.every((key) => assigned.has(key))
+  )
 }
 
 function validateOffset(offset: OffsetToCommit): void {

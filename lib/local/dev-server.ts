@@ -7,6 +7,8 @@ import type { GroupServiceOptions } from '../groups/group-services.ts'
 import { createApp } from '../http/app.ts'
 import { ApiKeyTable } from '../http/auth/api-key-table.ts'
 import { apiKeyAuthentication } from '../http/auth/authenticate.ts'
+import { apiKeyCheck } from '../kafka/gateway/sasl.ts'
+import { type KafkaGateway, startKafkaGateway } from '../kafka/gateway/server.ts'
 import { runEvery } from '../maintenance/schedule.ts'
 import { createSchemaRegistry } from '../registry/registry.ts'
 import { createAwsClients, type EngineEndpoints } from '../storage/aws-clients.ts'
@@ -36,10 +38,14 @@ export interface DevServerOptions {
   readonly groups?: GroupServiceOptions
   /** `api-key`: requests need a key from the api-keys table, as a stack deployed in that mode wants. */
   readonly auth?: 'none' | 'api-key'
+  /** Also serve Kafka's wire protocol on this port (0 picks a free one); the rest comes from `config.kafka`. */
+  readonly kafkaPort?: number
 }
 
 export interface DevServer {
   readonly url: string
+  /** host:port of the Kafka gateway, when it runs. */
+  readonly kafkaBootstrap: string | undefined
   close(): Promise<void>
 }
 
@@ -79,14 +85,38 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       )
       started.once('error', fail)
     })
+    const { kafka } = options.config
+    const gateway: KafkaGateway | undefined =
+      options.kafkaPort === undefined
+        ? undefined
+        : await startKafkaGateway({
+            broker,
+            clusterId: options.config.clusterId,
+            host: options.host,
+            port: options.kafkaPort,
+            nodeId: kafka.nodeId,
+            maxFrameBytes: kafka.maxFrameBytes,
+            ...(kafka.auth === 'sasl-plain' && {
+              checkApiKey: apiKeyCheck(ApiKeyTable.of(clients, options.config.names)),
+            }),
+            onConnectionClosed: (reason, error) =>
+              console.warn(`kafka: closed a connection: ${reason}`, error ?? ''),
+            ...(kafka.advertisedHost && { advertisedHost: kafka.advertisedHost }),
+            ...(kafka.advertisedPort && { advertisedPort: kafka.advertisedPort }),
+          }).catch(async (error: unknown) => {
+            await new Promise<void>((done) => server.close(() => done()))
+            throw error
+          })
     const { maintenanceIntervalMs } = options.config
     const maintenance =
       maintenanceIntervalMs > 0 ? runEvery(broker.maintenance, maintenanceIntervalMs) : undefined
     const { port } = server.address() as AddressInfo
     return {
       url: `http://${options.host}:${port}`,
+      kafkaBootstrap: gateway?.bootstrap,
       async close() {
         await maintenance?.stop()
+        await gateway?.close()
         await new Promise<void>((done) => server.close(() => done()))
         await engines?.stop()
       },

@@ -1,6 +1,8 @@
 /**
- * Kafka RecordBatch v2 (magic 2), uncompressed. Layout in REFERENCE.md §9.
+ * Kafka RecordBatch v2 (magic 2). Layout in REFERENCE.md §9. Sluice writes
+ * uncompressed batches; it reads compressed ones too, as Kafka clients send them.
  */
+import { COMPRESSION_CODECS, DecompressionError, decompress } from './compression.ts'
 import { crc32c } from './crc32c.ts'
 import type { LogRecord, RecordHeader, StoredRecord, TimestampType } from './record.ts'
 import { ByteFormatError, ByteReader, ByteWriter, varintSize, varlongSize } from './varint.ts'
@@ -13,11 +15,12 @@ const LOG_OVERHEAD = 12
 const MAGIC = 2
 const CRC_POSITION = 17
 const ATTRIBUTES_POSITION = 21
+const MAX_TIMESTAMP_POSITION = 35
 
 const COMPRESSION_MASK = 0x07
 const LOG_APPEND_TIME_BIT = 0x08
+const TRANSACTIONAL_BIT = 0x10
 const CONTROL_BIT = 0x20
-const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
 
 /** What a batch holds where it has no leader epoch, producer id or sequence. */
 const NO_VALUE = -1
@@ -95,6 +98,7 @@ export interface RecordBatchHeader {
   readonly attributes: number
   readonly timestampType: TimestampType
   readonly isControl: boolean
+  readonly isTransactional: boolean
   readonly lastOffsetDelta: number
   readonly baseTimestamp: number
   readonly maxTimestamp: number
@@ -322,6 +326,25 @@ function sealed(batch: Buffer): Buffer {
   return batch
 }
 
+/** The bytes the batch whose header this is takes, its base offset and length fields included. */
+export function batchByteLength(header: RecordBatchHeader): number {
+  return header.length + LOG_OVERHEAD
+}
+
+/**
+ * Sets LogAppendTime on a batch in place, as Kafka's broker does for topics
+ * with message.timestamp.type=LogAppendTime: the attribute bit, the max
+ * timestamp, and a CRC over the changed bytes. Records are left as they are.
+ */
+export function stampLogAppendTime(batch: Buffer, appendTime: number): void {
+  batch.writeInt16BE(
+    batch.readInt16BE(ATTRIBUTES_POSITION) | LOG_APPEND_TIME_BIT,
+    ATTRIBUTES_POSITION,
+  )
+  batch.writeBigInt64BE(BigInt(appendTime), MAX_TIMESTAMP_POSITION)
+  sealed(batch)
+}
+
 /** A copy of `batch` with its base offset set; the field is outside the CRC. */
 export function withBaseOffset(batch: Uint8Array, baseOffset: number): Buffer {
   if (!Number.isSafeInteger(baseOffset) || baseOffset < 0) {
@@ -382,6 +405,7 @@ export function readBatchHeader(bytes: Uint8Array, position = 0): RecordBatchHea
       attributes,
       timestampType: attributes & LOG_APPEND_TIME_BIT ? 'LogAppendTime' : 'CreateTime',
       isControl: (attributes & CONTROL_BIT) !== 0,
+      isTransactional: (attributes & TRANSACTIONAL_BIT) !== 0,
       lastOffsetDelta: reader.int32(),
       baseTimestamp: reader.int64(),
       maxTimestamp: reader.int64(),
@@ -458,6 +482,21 @@ function verifyCrc(bytes: Uint8Array, position: number, header: RecordBatchHeade
   }
 }
 
+function decompressed(
+  codec: Exclude<(typeof COMPRESSION_CODECS)[number], 'none'>,
+  payload: Uint8Array,
+  position: number,
+): Uint8Array {
+  try {
+    return decompress(codec, payload)
+  } catch (error) {
+    if (error instanceof DecompressionError) {
+      throw new CorruptBatchError(`batch at byte ${position}: ${error.message}`, { cause: error })
+    }
+    throw error
+  }
+}
+
 /**
  * Decodes concatenated batches, each with offsets from its own base offset.
  * Control batches (transaction markers) carry no user records and are skipped.
@@ -469,10 +508,10 @@ export function decodeRecordBatches(bytes: Uint8Array): StoredRecord[] {
     const header = readBatchHeader(bytes, position)
     const end = position + header.length + LOG_OVERHEAD
     verifyCrc(bytes, position, header)
-    const codec = header.attributes & COMPRESSION_MASK
-    if (codec !== 0) {
+    const codec = COMPRESSION_CODECS[header.attributes & COMPRESSION_MASK]
+    if (codec === undefined) {
       throw new UnsupportedCompressionError(
-        CODEC_NAMES[codec] ?? `unknown codec ${codec}`,
+        `unknown codec ${header.attributes & COMPRESSION_MASK}`,
         header.baseOffset,
       )
     }
@@ -481,8 +520,10 @@ export function decodeRecordBatches(bytes: Uint8Array): StoredRecord[] {
         throw new CorruptBatchError(`batch at byte ${position} has ${header.recordsCount} records`)
       }
       const batchStart = position
+      const payload = bytes.subarray(batchStart + RECORD_BATCH_OVERHEAD, end)
+      const recordBytes = codec === 'none' ? payload : decompressed(codec, payload, batchStart)
       corruptOnFormatError(batchStart, () => {
-        const reader = new ByteReader(bytes, batchStart + RECORD_BATCH_OVERHEAD, end)
+        const reader = new ByteReader(recordBytes)
         for (let i = 0; i < header.recordsCount; i++) records.push(readRecord(reader, header))
         if (reader.remaining !== 0) {
           throw new CorruptBatchError(

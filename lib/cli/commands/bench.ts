@@ -4,21 +4,31 @@ import { type CliIo, note, writeLine } from '../io.ts'
 
 /** Loaded when the bench runs: it brings the whole server, which other commands need not load. */
 async function bench() {
-  const [cells, clientReport, consumerReport, environment, maintenanceReport, report, run] =
-    await Promise.all([
-      import('../../bench/cells.ts'),
-      import('../../bench/client-producer-report.ts'),
-      import('../../bench/consumer-report.ts'),
-      import('../../bench/environment.ts'),
-      import('../../bench/maintenance-report.ts'),
-      import('../../bench/report.ts'),
-      import('../../bench/run.ts'),
-    ])
+  const [
+    cells,
+    clientReport,
+    consumerReport,
+    environment,
+    kafkaReport,
+    maintenanceReport,
+    report,
+    run,
+  ] = await Promise.all([
+    import('../../bench/cells.ts'),
+    import('../../bench/client-producer-report.ts'),
+    import('../../bench/consumer-report.ts'),
+    import('../../bench/environment.ts'),
+    import('../../bench/kafka-report.ts'),
+    import('../../bench/maintenance-report.ts'),
+    import('../../bench/report.ts'),
+    import('../../bench/run.ts'),
+  ])
   return {
     ...cells,
     ...clientReport,
     ...consumerReport,
     ...environment,
+    ...kafkaReport,
     ...maintenanceReport,
     ...report,
     ...run,
@@ -43,6 +53,7 @@ stdout, and the figures as JSON to bench-results/.`,
         openEnvironment,
         renderClientProducerReport,
         renderConsumerReport,
+        renderKafkaReport,
         renderMaintenanceReport,
         renderReport,
         runBench,
@@ -68,6 +79,7 @@ stdout, and the figures as JSON to bench-results/.`,
         await writeLine(io.stdout, `\n${renderMaintenanceReport(results.maintenance)}`)
         await writeLine(io.stdout, `\n${renderConsumerReport(results.consumers)}`)
         await writeLine(io.stdout, `\n${renderClientProducerReport(results.clientProducer)}`)
+        await writeLine(io.stdout, `\n${renderKafkaReport(results.kafka, results.clientProducer)}`)
         const path = await writeResultsJson(results, resolve('bench-results'))
         await writeLine(io.stdout, `\nJSON: ${path}`)
       } finally {

@@ -21,7 +21,7 @@ export function dataDirOption(): Option {
     .default('.sluice')
 }
 
-/** `sluice dev` (what `npm start` runs): local engines, tables, bucket and the API on one port. */
+/** `sluice dev` (what `npm start` runs): local engines, tables, bucket, the API, and the Kafka gateway. */
 export function devCommand(io: CliIo): Command {
   return new Command(DEV_COMMAND)
     .description('run Sluice on this machine: local engines and the API (what npm start runs)')
@@ -62,8 +62,10 @@ With --auth api-key, issue keys with \`sluice api-keys --local create --name <te
         import('../../config.ts'),
         import('../../local/dev-server.ts'),
       ])
+      const config = configFromEnv()
       const server = await startDevServer({
-        config: configFromEnv(),
+        config,
+        kafkaPort: config.kafka.port,
         port: options.port,
         host: options.host,
         auth: options.auth,
@@ -79,6 +81,7 @@ With --auth api-key, issue keys with \`sluice api-keys --local create --name <te
         io,
         `Sluice is serving on ${server.url}${options.auth === 'api-key' ? ' (API keys required)' : ''}`,
       )
+      note(io, `Kafka clients connect to ${server.kafkaBootstrap}`)
       let stopWatching = () => {}
       await new Promise<void>((resolve) => {
         stopWatching = watchParent(resolve)

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { ConfigError } from '../../config.ts'
 import { UnauthenticatedError } from '../../errors.ts'
-import { parseApiKey, secretMatches } from './api-key.ts'
+import { type ApiKey, parseApiKey, secretMatches } from './api-key.ts'
 import type { ApiKeyTable } from './api-key-table.ts'
 
 /**
@@ -31,6 +31,12 @@ export function authModeFromEnv(env: NodeJS.ProcessEnv = process.env): AuthMode 
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
+/** Whether a key is known and not revoked; the HTTP API and the Kafka gateway's SASL/PLAIN both ask. */
+export async function isLiveApiKey(keys: ApiKeyTable, key: ApiKey): Promise<boolean> {
+  const stored = await keys.get(key.keyId)
+  return stored !== undefined && secretMatches(key.secret, stored.secretHash)
+}
+
 /** Accepts requests bearing a live API key: `Authorization: Bearer sluice_<id>_<secret>`. */
 export function apiKeyAuthentication(keys: ApiKeyTable): MiddlewareHandler {
   return async (c, next) => {
@@ -47,9 +53,8 @@ export function apiKeyAuthentication(keys: ApiKeyTable): MiddlewareHandler {
         'The Authorization header does not hold a Sluice API key (Bearer sluice_<id>_<secret>).',
       )
     }
-    const stored = await keys.get(key.keyId)
     // One message for both: the answer must not reveal which key ids exist.
-    if (stored === undefined || !secretMatches(key.secret, stored.secretHash)) {
+    if (!(await isLiveApiKey(keys, key))) {
       throw new UnauthenticatedError('The API key is not valid: it is unknown or was revoked.')
     }
     await next()

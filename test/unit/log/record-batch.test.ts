@@ -247,11 +247,9 @@ describe('decodeRecordBatches', () => {
   })
 
   it.each([
-    [1, 'gzip'],
-    [2, 'snappy'],
-    [3, 'lz4'],
-    [4, 'zstd'],
+    [5, 'unknown codec 5'],
     [6, 'unknown codec 6'],
+    [7, 'unknown codec 7'],
   ])('rejects compression codec %i with UnsupportedCompressionError naming %s', (id, name) => {
     const batch = encodeRecordBatch([record()], CREATE_TIME)
     batch.writeInt16BE(id, 21)
@@ -259,6 +257,15 @@ describe('decodeRecordBatches', () => {
     expect(decode).toThrow(UnsupportedCompressionError)
     expect(decode).toThrow(name)
   })
+
+  it.each([1, 2, 3, 4])(
+    'throws CorruptBatchError when a batch of codec %i holds bytes that do not decompress',
+    (id) => {
+      const batch = encodeRecordBatch([record()], CREATE_TIME)
+      batch.writeInt16BE(id, 21)
+      expect(() => decodeRecordBatches(resealCrc(batch))).toThrow(CorruptBatchError)
+    },
+  )
 
   it('skips control batches', () => {
     const control = encodeRecordBatch([record()], CREATE_TIME)
@@ -336,6 +343,7 @@ describe('readBatchHeader', () => {
       attributes: 0,
       timestampType: 'CreateTime',
       isControl: false,
+      isTransactional: false,
       lastOffsetDelta: 2,
       baseTimestamp: T0,
       maxTimestamp: T0,

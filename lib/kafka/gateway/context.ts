@@ -1,0 +1,16 @@
+import type { Broker } from '../../broker/broker.ts'
+
+/** How clients reach this gateway: behind a load balancer, its address, not the node's own. */
+export interface AdvertisedNode {
+  readonly nodeId: number
+  readonly host: string
+  readonly port: number
+}
+
+/** What every request handler works with. */
+export interface GatewayContext {
+  readonly broker: Broker
+  readonly clusterId: string
+  readonly node: AdvertisedNode
+  readonly clock: () => number
+}

@@ -1,0 +1,121 @@
+import type { TopicItem } from '../../../storage/topic-table.ts'
+import { ErrorCode } from '../../protocol/error-codes.ts'
+import type {
+  ProduceRequest,
+  ProduceRequestTopicProduceData,
+} from '../../protocol/messages/produce-request.ts'
+import {
+  defaultProduceResponse,
+  defaultProduceResponsePartitionProduceResponse,
+  type ProduceResponse,
+  type ProduceResponsePartitionProduceResponse,
+  type ProduceResponseTopicProduceResponse,
+} from '../../protocol/messages/produce-response.ts'
+import type { GatewayContext } from '../context.ts'
+import { errorCodeFor } from '../error-codes.ts'
+import { type PreparedRange, prepareProducedBatches } from '../produced-batches.ts'
+import { hasPartition, lookUpTopics } from './topic-lookup.ts'
+
+const ACKS = new Set([0, 1, -1])
+
+function partitionError(index: number, errorCode: number, errorMessage: string | null) {
+  return { ...defaultProduceResponsePartitionProduceResponse(), index, errorCode, errorMessage }
+}
+
+/**
+ * One topic's share: every partition's batches are checked first, then the
+ * good ones go to the log in one append (one object, one commit), as a REST
+ * produce request does. Sluice acknowledges only what is committed, so acks=1
+ * and acks=all both mean "durable".
+ */
+async function produceTopic(
+  context: GatewayContext,
+  data: ProduceRequestTopicProduceData,
+  topic: TopicItem | undefined,
+): Promise<ProduceResponseTopicProduceResponse> {
+  const answer = (partitionResponses: ProduceResponsePartitionProduceResponse[]) => ({
+    name: data.name,
+    topicId: data.topicId,
+    partitionResponses,
+  })
+  if (topic === undefined) {
+    return answer(
+      data.partitionData.map((p) =>
+        partitionError(p.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null),
+      ),
+    )
+  }
+  const now = context.clock()
+  const seen = new Set<number>()
+  const prepared: PreparedRange[] = data.partitionData.map(({ index, records }) => {
+    if (!hasPartition(topic, index)) {
+      return {
+        ok: false,
+        errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+        message: `No partition ${index}.`,
+      }
+    }
+    if (seen.has(index)) {
+      return {
+        ok: false,
+        errorCode: ErrorCode.INVALID_REQUEST,
+        message: `Partition ${index} appears twice.`,
+      }
+    }
+    seen.add(index)
+    return prepareProducedBatches(topic, index, records, now)
+  })
+  const accepted = prepared.flatMap((outcome) => (outcome.ok ? [outcome.range] : []))
+  const stored = await context.broker.appender
+    .appendEncoded(topic, accepted)
+    .catch((error: unknown) => accepted.map(() => ({ ok: false as const, error })))
+  let next = 0
+  return answer(
+    data.partitionData.map(({ index }, i) => {
+      const outcome = prepared[i] as PreparedRange
+      if (!outcome.ok) return partitionError(index, outcome.errorCode, outcome.message)
+      const result = stored[next++]
+      if (result === undefined || !result.ok) {
+        const error = result?.error
+        return partitionError(
+          index,
+          errorCodeFor(error),
+          error instanceof Error ? error.message : null,
+        )
+      }
+      return {
+        ...defaultProduceResponsePartitionProduceResponse(),
+        index,
+        baseOffset: result.baseOffset,
+        logAppendTimeMs: outcome.logAppendTime,
+      }
+    }),
+  )
+}
+
+/** The response, or undefined for acks=0, which Kafka never answers. */
+export async function produce(
+  context: GatewayContext,
+  request: ProduceRequest,
+): Promise<ProduceResponse | undefined> {
+  if (!ACKS.has(request.acks)) {
+    return {
+      ...defaultProduceResponse(),
+      responses: request.topicData.map((data) => ({
+        name: data.name,
+        topicId: data.topicId,
+        partitionResponses: data.partitionData.map((p) =>
+          partitionError(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be 0, 1 or -1.`),
+        ),
+      })),
+    }
+  }
+  const topics = await lookUpTopics(
+    context,
+    request.topicData.map((data) => data.name),
+  )
+  const responses = await Promise.all(
+    request.topicData.map((data) => produceTopic(context, data, topics.get(data.name))),
+  )
+  return request.acks === 0 ? undefined : { ...defaultProduceResponse(), responses }
+}

@@ -1,0 +1,103 @@
+/**
+ * Checks the RecordBatch bytes a Kafka producer sent for one partition and
+ * prepares them for the log as sent: compressed batches stay compressed, and
+ * only the fields Kafka's broker itself sets change (base offsets, which are
+ * outside the CRC, and the timestamp type of LogAppendTime topics).
+ */
+import type { EncodedRange } from '../../broker/appender.ts'
+import { hasCleanupPolicy, topicConfigValue } from '../../broker/topic-configs.ts'
+import {
+  batchByteLength,
+  CorruptBatchError,
+  decodeRecordBatches,
+  readBatchHeader,
+  stampLogAppendTime,
+  withBaseOffset,
+} from '../../log/record-batch.ts'
+import type { TopicItem } from '../../storage/topic-table.ts'
+import { ErrorCode } from '../protocol/error-codes.ts'
+
+export type PreparedRange =
+  | { readonly ok: true; readonly range: EncodedRange; readonly logAppendTime: number }
+  | { readonly ok: false; readonly errorCode: number; readonly message: string }
+
+function refused(errorCode: number, message: string): PreparedRange {
+  return { ok: false, errorCode, message }
+}
+
+export function prepareProducedBatches(
+  topic: TopicItem,
+  partition: number,
+  records: Uint8Array | null,
+  now: number,
+): PreparedRange {
+  if (records === null || records.length === 0) {
+    return refused(ErrorCode.CORRUPT_MESSAGE, 'The produce request holds no record batch.')
+  }
+  const maxBytes = Number(topicConfigValue(topic.configs, 'max.message.bytes'))
+  const compacted = hasCleanupPolicy(topic.configs, 'compact')
+  const logAppendTime =
+    topicConfigValue(topic.configs, 'message.timestamp.type') === 'LogAppendTime'
+  const batches: Buffer[] = []
+  let recordCount = 0
+  let minTimestamp = Number.POSITIVE_INFINITY
+  let maxTimestamp = Number.NEGATIVE_INFINITY
+  try {
+    for (let position = 0; position < records.length; ) {
+      const header = readBatchHeader(records, position)
+      const size = batchByteLength(header)
+      const bytes = records.subarray(position, position + size)
+      position += size
+      if (size > maxBytes) {
+        return refused(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          `A batch of ${size} bytes is larger than the topic's max.message.bytes (${maxBytes}).`,
+        )
+      }
+      if (header.isControl || header.isTransactional) {
+        return refused(ErrorCode.INVALID_RECORD, 'Transactional batches are not supported.')
+      }
+      if (header.producerId !== -1) {
+        return refused(
+          ErrorCode.INVALID_RECORD,
+          'Idempotent produce is not supported yet; set enable.idempotence=false.',
+        )
+      }
+      // Verifies the CRC, decompresses, and reads every record: nothing malformed is stored.
+      const decoded = decodeRecordBatches(bytes)
+      const contiguous = decoded.every((record, i) => record.offset === header.baseOffset + i)
+      if (decoded.length === 0 || header.lastOffsetDelta !== decoded.length - 1 || !contiguous) {
+        return refused(ErrorCode.INVALID_RECORD, 'Record offsets in a batch must run 0, 1, 2, ...')
+      }
+      if (compacted && decoded.some((record) => record.key === null)) {
+        return refused(
+          ErrorCode.INVALID_RECORD,
+          `Topic '${topic.name}' is compacted: every record needs a key.`,
+        )
+      }
+      const batch = withBaseOffset(bytes, recordCount)
+      if (logAppendTime) stampLogAppendTime(batch, now)
+      for (const record of decoded) {
+        minTimestamp = Math.min(minTimestamp, record.timestamp)
+        maxTimestamp = Math.max(maxTimestamp, record.timestamp)
+      }
+      recordCount += decoded.length
+      batches.push(batch)
+    }
+  } catch (error) {
+    if (error instanceof CorruptBatchError) return refused(ErrorCode.CORRUPT_MESSAGE, error.message)
+    throw error
+  }
+  return {
+    ok: true,
+    logAppendTime: logAppendTime ? now : -1,
+    range: {
+      partition,
+      bytes: Buffer.concat(batches),
+      recordCount,
+      minTimestamp: logAppendTime ? now : minTimestamp,
+      maxTimestamp: logAppendTime ? now : maxTimestamp,
+      formats: '',
+    },
+  }
+}

@@ -1,0 +1,397 @@
+import { describe, expect, it } from 'vitest'
+import { API_KEYS } from '../../../lib/kafka/protocol/apis.ts'
+import { ErrorCode } from '../../../lib/kafka/protocol/error-codes.ts'
+import { decodeRequestFrame } from '../../../lib/kafka/protocol/frames.ts'
+import { defaultFetchRequest } from '../../../lib/kafka/protocol/messages/fetch-request.ts'
+import type { FetchResponse } from '../../../lib/kafka/protocol/messages/fetch-response.ts'
+import type { ListOffsetsResponse } from '../../../lib/kafka/protocol/messages/list-offsets-response.ts'
+import type { MetadataResponse } from '../../../lib/kafka/protocol/messages/metadata-response.ts'
+import type { ProduceRequest } from '../../../lib/kafka/protocol/messages/produce-request.ts'
+import type { ProduceResponse } from '../../../lib/kafka/protocol/messages/produce-response.ts'
+import { crc32c } from '../../../lib/log/crc32c.ts'
+import {
+  decodeRecordBatches,
+  encodeRecordBatch,
+  readBatchHeader,
+} from '../../../lib/log/record-batch.ts'
+import { capturedRequests } from '../../unit/kafka/captured-requests.ts'
+import { createTopic, useKafkaHarness } from './support.ts'
+import { WireClient } from './wire-client.ts'
+
+/** The record batches kcat sent, one per codec, keyed by the codec in their values. */
+function kcatBatches(): Map<string, Buffer> {
+  const batches = new Map<string, Buffer>()
+  for (const captured of capturedRequests.filter((c) => c.client === 'kcat' && c.apiKey === 0)) {
+    const frame = decodeRequestFrame(Buffer.from(captured.hex, 'hex'))
+    if (frame.kind !== 'request') throw new Error('fixture is not a request')
+    const records = (frame.request.body as ProduceRequest).topicData[0]?.partitionData[0]?.records
+    if (!records) throw new Error('fixture has no records')
+    const value = Buffer.from(decodeRecordBatches(records)[0]?.value ?? []).toString()
+    batches.set(value.replace('v1-', ''), Buffer.from(records))
+  }
+  return batches
+}
+
+function produceBody(topic: string, records: Uint8Array, acks = -1, partition = 0): ProduceRequest {
+  return {
+    transactionalId: null,
+    acks,
+    timeoutMs: 5000,
+    topicData: [
+      {
+        name: topic,
+        topicId: '00000000-0000-0000-0000-000000000000',
+        partitionData: [{ index: partition, records }],
+      },
+    ],
+  }
+}
+
+function fetchBody(topic: string, fetchOffset: number, maxWaitMs = 0, partition = 0) {
+  return {
+    ...defaultFetchRequest(),
+    replicaId: -1,
+    maxWaitMs,
+    minBytes: 1,
+    maxBytes: 1024 * 1024,
+    topics: [
+      {
+        topic,
+        topicId: '00000000-0000-0000-0000-000000000000',
+        partitions: [
+          {
+            partition,
+            currentLeaderEpoch: -1,
+            fetchOffset,
+            lastFetchedEpoch: -1,
+            logStartOffset: -1,
+            partitionMaxBytes: 1024 * 1024,
+            replicaDirectoryId: '00000000-0000-0000-0000-000000000000',
+            highWatermark: 2 ** 63,
+          },
+        ],
+      },
+    ],
+  }
+}
+
+const PRODUCE_V = 7
+const FETCH_V = 11
+
+describe('the Kafka gateway on the wire', () => {
+  const harness = useKafkaHarness()
+
+  it('stores each client batch as sent, compressed too, and serves it back with its base offset set', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'as-sent')
+    const client = await WireClient.connect(gateway.bootstrap)
+    const batches = kcatBatches()
+    let expectedBase = 0
+    for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd']) {
+      const sent = batches.get(codec) as Buffer
+      const response = await client.send<ProduceResponse>(
+        API_KEYS.Produce,
+        PRODUCE_V,
+        produceBody('as-sent', sent),
+      )
+      const partition = response.responses[0]?.partitionResponses[0]
+      expect(partition).toMatchObject({ errorCode: 0, baseOffset: expectedBase })
+
+      const topic = await http.broker.topics.describe('as-sent')
+      const entry = await http.broker.segments.floor(topic.topicId, 0, expectedBase)
+      const stored = await http.broker.objects.getRange(
+        entry?.objectKey ?? '',
+        entry?.byteOffset ?? 0,
+        entry?.byteLength ?? 0,
+      )
+      // Everything but the base offset (bytes 0-7, outside the CRC) is the client's.
+      expect(Buffer.from(stored).subarray(8)).toEqual(sent.subarray(8))
+
+      const fetched = await client.send<FetchResponse>(
+        API_KEYS.Fetch,
+        FETCH_V,
+        fetchBody('as-sent', expectedBase),
+      )
+      const records = Buffer.from(fetched.responses[0]?.partitions[0]?.records ?? [])
+      expect(records.subarray(8)).toEqual(sent.subarray(8))
+      expect(Number(records.readBigInt64BE(0))).toBe(expectedBase)
+      expectedBase += decodeRecordBatches(sent).length
+    }
+    const rest = await http.get(
+      '/v3/clusters/local/topics/as-sent/partitions/0/records?offset=0&max_records=100',
+    )
+    const values = rest.body.data.map((r: { value: { data: string } }) =>
+      Buffer.from(r.value.data, 'base64').toString(),
+    )
+    const sentValues = ['none', 'gzip', 'snappy', 'lz4', 'zstd'].flatMap((codec) =>
+      decodeRecordBatches(batches.get(codec) as Buffer).map((r) =>
+        Buffer.from(r.value ?? []).toString(),
+      ),
+    )
+    expect(values).toEqual(sentValues)
+    expect(values).toContain('v2-zstd')
+    client.close()
+  })
+
+  it('answers pipelined requests in order, and never answers acks=0', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'pipelined')
+    const client = await WireClient.connect(gateway.bootstrap)
+    const batch = kcatBatches().get('none') as Buffer
+    const silent = client.frame(API_KEYS.Produce, PRODUCE_V, produceBody('pipelined', batch, 0))
+    const metadata = client.frame(API_KEYS.Metadata, 4, {
+      topics: null,
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    })
+    const acked = client.frame(API_KEYS.Produce, PRODUCE_V, produceBody('pipelined', batch, 1))
+    client.write(Buffer.concat([silent.bytes, metadata.bytes, acked.bytes]))
+    const first = client.decode<MetadataResponse>(await client.nextFrame(), API_KEYS.Metadata, 4)
+    const second = client.decode<ProduceResponse>(
+      await client.nextFrame(),
+      API_KEYS.Produce,
+      PRODUCE_V,
+    )
+    expect(first.correlationId).toBe(metadata.correlationId)
+    expect(first.body.topics.map((t) => t.name)).toContain('pipelined')
+    expect(second.correlationId).toBe(acked.correlationId)
+    // The acks=0 batch went first, so the acknowledged one follows it.
+    expect(second.body.responses[0]?.partitionResponses[0]?.baseOffset).toBe(2)
+    client.close()
+  })
+
+  it('refuses a batch whose CRC does not match, and stores nothing', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'corrupt')
+    const client = await WireClient.connect(gateway.bootstrap)
+    const batch = Buffer.from(kcatBatches().get('gzip') as Buffer)
+    batch[batch.length - 1] = (batch[batch.length - 1] as number) ^ 0xff
+    const response = await client.send<ProduceResponse>(
+      API_KEYS.Produce,
+      PRODUCE_V,
+      produceBody('corrupt', batch),
+    )
+    expect(response.responses[0]?.partitionResponses[0]?.errorCode).toBe(ErrorCode.CORRUPT_MESSAGE)
+    const topic = await http.broker.topics.describe('corrupt')
+    expect(await http.broker.heads.readOne(topic.topicId, 0)).toEqual({
+      logStartOffset: 0,
+      logEndOffset: 0,
+    })
+    client.close()
+  })
+
+  it('refuses what the topic would refuse, storing nothing: too large, keyless on compacted, idempotent', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'strict', 1, {
+      'max.message.bytes': '200',
+      'cleanup.policy': 'compact',
+    })
+    const client = await WireClient.connect(gateway.bootstrap)
+    const batch = (key: string | null, valueBytes: number) =>
+      encodeRecordBatch(
+        [
+          {
+            key: key === null ? null : Buffer.from(key),
+            value: Buffer.alloc(valueBytes),
+            headers: [],
+            timestamp: Date.now(),
+          },
+        ],
+        { timestampType: 'CreateTime' },
+      )
+    const idempotent = batch('k', 10)
+    idempotent.writeBigInt64BE(7n, 43) // producer id
+    idempotent.writeUInt32BE(crc32c(idempotent.subarray(21)), 17)
+    const codeOf = async (records: Buffer) =>
+      (
+        await client.send<ProduceResponse>(
+          API_KEYS.Produce,
+          PRODUCE_V,
+          produceBody('strict', records),
+        )
+      ).responses[0]?.partitionResponses[0]?.errorCode
+    expect(await codeOf(batch('k', 500))).toBe(ErrorCode.MESSAGE_TOO_LARGE)
+    expect(await codeOf(batch(null, 10))).toBe(ErrorCode.INVALID_RECORD)
+    expect(await codeOf(idempotent)).toBe(ErrorCode.INVALID_RECORD)
+    expect(await codeOf(Buffer.concat([batch('k', 10), Buffer.from([1, 2, 3])]))).toBe(
+      ErrorCode.CORRUPT_MESSAGE,
+    )
+    const topic = await http.broker.topics.describe('strict')
+    expect(await http.broker.heads.readOne(topic.topicId, 0)).toEqual({
+      logStartOffset: 0,
+      logEndOffset: 0,
+    })
+    expect(await codeOf(batch('k', 10))).toBe(ErrorCode.NONE)
+    client.close()
+  })
+
+  it('stamps LogAppendTime on batches for topics that ask for it, keeping the CRC valid', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'append-time', 1, { 'message.timestamp.type': 'LogAppendTime' })
+    const client = await WireClient.connect(gateway.bootstrap)
+    const before = Date.now()
+    const sent = kcatBatches().get('zstd') as Buffer
+    const produced = await client.send<ProduceResponse>(
+      API_KEYS.Produce,
+      PRODUCE_V,
+      produceBody('append-time', sent),
+    )
+    const appendTime = produced.responses[0]?.partitionResponses[0]?.logAppendTimeMs ?? -1
+    expect(appendTime).toBeGreaterThanOrEqual(before)
+    const fetched = await client.send<FetchResponse>(
+      API_KEYS.Fetch,
+      FETCH_V,
+      fetchBody('append-time', 0),
+    )
+    const records = Buffer.from(fetched.responses[0]?.partitions[0]?.records ?? [])
+    expect(readBatchHeader(records)).toMatchObject({
+      timestampType: 'LogAppendTime',
+      maxTimestamp: appendTime,
+    })
+    expect(decodeRecordBatches(records).map((r) => r.timestamp)).toEqual([appendTime, appendTime])
+    client.close()
+  })
+
+  it('answers unknown topics and partitions with UNKNOWN_TOPIC_OR_PARTITION', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'one-partition')
+    const client = await WireClient.connect(gateway.bootstrap)
+    const batch = kcatBatches().get('none') as Buffer
+    const missing = await client.send<ProduceResponse>(
+      API_KEYS.Produce,
+      PRODUCE_V,
+      produceBody('no-such-topic', batch),
+    )
+    const beyond = await client.send<ProduceResponse>(
+      API_KEYS.Produce,
+      PRODUCE_V,
+      produceBody('one-partition', batch, -1, 5),
+    )
+    const fetched = await client.send<FetchResponse>(
+      API_KEYS.Fetch,
+      FETCH_V,
+      fetchBody('no-such-topic', 0),
+    )
+    for (const code of [
+      missing.responses[0]?.partitionResponses[0]?.errorCode,
+      beyond.responses[0]?.partitionResponses[0]?.errorCode,
+      fetched.responses[0]?.partitions[0]?.errorCode,
+    ]) {
+      expect(code).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+    }
+    client.close()
+  })
+
+  it('answers a fetch beyond the log end with OFFSET_OUT_OF_RANGE and the log bounds', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'bounds')
+    const client = await WireClient.connect(gateway.bootstrap)
+    const fetched = await client.send<FetchResponse>(
+      API_KEYS.Fetch,
+      FETCH_V,
+      fetchBody('bounds', 5),
+    )
+    expect(fetched.responses[0]?.partitions[0]).toMatchObject({
+      errorCode: ErrorCode.OFFSET_OUT_OF_RANGE,
+      highWatermark: 0,
+      logStartOffset: 0,
+    })
+    client.close()
+  })
+
+  it('holds a fetch at the log end until a record arrives (long poll)', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'long-poll')
+    const client = await WireClient.connect(gateway.bootstrap)
+    const started = Date.now()
+    const pending = client.send<FetchResponse>(
+      API_KEYS.Fetch,
+      FETCH_V,
+      fetchBody('long-poll', 0, 20_000),
+    )
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    await http.send('POST', '/v3/clusters/local/topics/long-poll/records', {
+      value: { type: 'STRING', data: 'wake up' },
+    })
+    const fetched = await pending
+    const records = decodeRecordBatches(
+      fetched.responses[0]?.partitions[0]?.records ?? new Uint8Array(),
+    )
+    expect(records.map((r) => Buffer.from(r.value ?? []).toString())).toEqual(['wake up'])
+    expect(Date.now() - started).toBeLessThan(20_000)
+    client.close()
+  })
+
+  it('returns an empty fetch once max.wait passes with nothing new', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'quiet')
+    const client = await WireClient.connect(gateway.bootstrap)
+    const started = Date.now()
+    const fetched = await client.send<FetchResponse>(
+      API_KEYS.Fetch,
+      FETCH_V,
+      fetchBody('quiet', 0, 300),
+    )
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300)
+    expect(fetched.responses[0]?.partitions[0]).toMatchObject({ errorCode: 0, highWatermark: 0 })
+    expect(fetched.responses[0]?.partitions[0]?.records?.length).toBe(0)
+    client.close()
+  })
+
+  it('lists earliest, latest and by-timestamp offsets', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'offsets')
+    for (const [i, time] of ['2024-01-01T00:00:00Z', '2024-06-01T00:00:00Z'].entries()) {
+      await http.send('POST', '/v3/clusters/local/topics/offsets/records', {
+        value: { type: 'STRING', data: `r${i}` },
+        timestamp: time,
+      })
+    }
+    const client = await WireClient.connect(gateway.bootstrap)
+    const ask = (timestamp: number) =>
+      client.send<ListOffsetsResponse>(API_KEYS.ListOffsets, 5, {
+        replicaId: -1,
+        isolationLevel: 0,
+        timeoutMs: 0,
+        topics: [
+          {
+            name: 'offsets',
+            partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }],
+          },
+        ],
+      })
+    const offsetOf = async (timestamp: number) =>
+      (await ask(timestamp)).topics[0]?.partitions[0]?.offset
+    expect(await offsetOf(-2)).toBe(0)
+    expect(await offsetOf(-1)).toBe(2)
+    expect(await offsetOf(Date.parse('2024-03-01T00:00:00Z'))).toBe(1)
+    expect(await offsetOf(Date.parse('2025-01-01T00:00:00Z'))).toBe(-1)
+    client.close()
+  })
+
+  it('closes the connection on an oversize frame or an unknown API, and keeps serving others', async () => {
+    const { gateway } = harness()
+    const oversize = await WireClient.connect(gateway.bootstrap)
+    const size = Buffer.alloc(4)
+    size.writeInt32BE(64 * 1024 * 1024)
+    oversize.write(size)
+    await oversize.closed
+
+    const unknown = await WireClient.connect(gateway.bootstrap)
+    unknown.write(Buffer.from([0, 0, 0, 10, 0x03, 0xe7, 0, 0, 0, 0, 0, 1, 0xff, 0xff]))
+    await unknown.closed
+
+    const healthy = await WireClient.connect(gateway.bootstrap)
+    const metadata = await healthy.send<MetadataResponse>(API_KEYS.Metadata, 1, {
+      topics: null,
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    })
+    expect(metadata.brokers).toEqual([
+      { nodeId: 1, host: '127.0.0.1', port: gateway.port, rack: null },
+    ])
+    healthy.close()
+  })
+})
