@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { installDynamoDBLocal } from '../../../lib/local/dynamodb-local-install.ts'
 import { defaultEngineCacheDir } from '../../../lib/local/packed-folder.ts'
 import { commandLineOf, isRunning } from '../../../lib/local/process-check.ts'
 import { runSluice, SLUICE_COMMAND, startSluice, watch } from './support.ts'
@@ -13,7 +14,10 @@ let dir: string
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sluice-dev-'))
-})
+  // These servers start their own DynamoDB Local, whatever engines the run targets:
+  // make sure the cache they link to holds it (a run against AWS_ENDPOINT_URL has not unpacked it).
+  await installDynamoDBLocal()
+}, 180_000)
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
@@ -36,8 +40,7 @@ async function gone(pid: number): Promise<boolean> {
   return !isRunning(pid)
 }
 
-// These start DynamoDB Local themselves, which needs Java: not there when the run targets AWS_ENDPOINT_URL.
-describe.skipIf(inject('engines') === null)('sluice dev', () => {
+describe('sluice dev', () => {
   it('reaps the DynamoDB Local a killed server left, refuses a second server on its data, and stops cleanly on SIGTERM', async () => {
     const dataDir = join(dir, 'kill')
     // The engine cache defaults to engines/ in the data dir: point it at the one already unpacked.
