@@ -86,8 +86,8 @@ export interface ReadinessCheck {
   readonly name: string
   readonly endpoint: string
   readonly timeoutMs: number
-  /** Resolves true once the child serves requests; never rejects. */
-  ready(): Promise<boolean>
+  /** Resolves true once the child serves requests; never rejects. `deadline` aborts when the time is up. */
+  ready(deadline: AbortSignal): Promise<boolean>
 }
 
 /**
@@ -100,8 +100,9 @@ export async function waitUntilReady(child: SupervisedChild, check: ReadinessChe
     gone = outcome
   })
   const deadline = Date.now() + check.timeoutMs
+  const timeUp = AbortSignal.timeout(check.timeoutMs)
   for (;;) {
-    if (await check.ready()) return
+    if (await check.ready(timeUp)) return
     if (gone !== undefined) throw startFailure(gone, child, check)
     if (Date.now() > deadline) {
       throw new EngineStartError(

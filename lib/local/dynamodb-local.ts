@@ -77,8 +77,6 @@ export async function startDynamoDBLocal(
     await child.stop()
     if (pidFile !== undefined) await rm(pidFile, { force: true })
   }
-  const timeoutMs = options.startTimeoutMs ?? 30_000
-  const deadline = Date.now() + timeoutMs
   const client = new DynamoDBClient({
     endpoint,
     region: localRegion,
@@ -95,16 +93,12 @@ export async function startDynamoDBLocal(
     await waitUntilReady(child, {
       name: 'DynamoDB Local',
       endpoint,
-      timeoutMs,
-      ready: () =>
-        client
-          .send(new ListTablesCommand({ Limit: 1 }), {
-            abortSignal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
-          })
-          .then(
-            () => true,
-            () => false,
-          ),
+      timeoutMs: options.startTimeoutMs ?? 30_000,
+      ready: (deadline) =>
+        client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: deadline }).then(
+          () => true,
+          () => false,
+        ),
     })
   } catch (error) {
     await stop()
