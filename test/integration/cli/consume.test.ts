@@ -1,11 +1,19 @@
 import { setTimeout as delay } from 'node:timers/promises'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { uniqueName } from '../client/support.ts'
 import { cliAgainstTestServer, lines, type RunningSluice, startSluice } from './support.ts'
 
 const { sluice, url } = cliAgainstTestServer()
-const running = (args: readonly string[]) =>
-  startSluice(args, { ...process.env, SLUICE_URL: url() })
+/** Starts a consumer that the test's end stops if it is still running, so the server can close. */
+function running(args: readonly string[]): RunningSluice {
+  const consumer = startSluice(args, { ...process.env, SLUICE_URL: url() })
+  onTestFinished(() => {
+    if (consumer.child.exitCode === null && consumer.child.signalCode === null) {
+      consumer.child.kill('SIGKILL')
+    }
+  })
+  return consumer
+}
 
 async function topicWith(partitions: number): Promise<string> {
   const topic = uniqueName('consume')
@@ -45,6 +53,9 @@ describe('a group consumer whose reader goes away (| head)', () => {
     const [first, second, third] = await printed(consumer, 3)
     expect([first, second, third].map((line) => line?.split('-')[0])).toEqual(['0', '1', '2'])
     consumer.child.stdout.destroy()
+    // A closed pipe shows only on the next write, as for kafka-console-consumer. When this
+    // side had already drained every line, that write is of the record produced now.
+    await produce(topic, `k:400-${value}`, true)
     expect((await consumer.exited).code, consumer.stderr()).toBe(0)
 
     const described = await sluice(['groups', 'describe', group])
@@ -56,8 +67,8 @@ describe('a group consumer whose reader goes away (| head)', () => {
     )
     // At least the lines read here were committed; lines the pipe never delivered were not printed.
     expect(held.currentOffset).toBeGreaterThanOrEqual(3)
-    expect(held.currentOffset).toBeLessThan(400)
-    expect(held).toMatchObject({ logEndOffset: 400, lag: 400 - held.currentOffset })
+    expect(held.currentOffset).toBeLessThanOrEqual(400)
+    expect(held).toMatchObject({ logEndOffset: 401, lag: 401 - held.currentOffset })
     // The partition with nothing committed is shown too, as kafka-consumer-groups does.
     expect(empty).toMatchObject({ topic, currentOffset: null, logEndOffset: 0, lag: 0 })
 
