@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { partitionForKey } from '../log/partitioner.ts'
+import { partitionForKey } from '../common/partitioner.ts'
 import type { LogRecord } from '../log/record.ts'
 import { recordBatchSize } from '../log/record-batch.ts'
 import type { ProduceCell } from './cells.ts'

@@ -1,3 +1,4 @@
+import { type BackoffPolicy, backoff } from '../common/backoff.ts'
 import {
   CommitOutcomeUnknownError,
   RetriableStorageError,
@@ -7,7 +8,6 @@ import {
 import type { LogRecord, TimestampType } from '../log/record.ts'
 import { encodeRecordBatch } from '../log/record-batch.ts'
 import { timestampRange } from '../log/timestamp-range.ts'
-import { type BackoffPolicy, backoff } from '../storage/backoff.ts'
 import { ingestObjectKey } from '../storage/keys.ts'
 import {
   CommitConflictError,

@@ -1,5 +1,5 @@
+import { type BackoffPolicy, backoff } from '../common/backoff.ts'
 import { OffsetOutOfRangeError, RetriableStorageError } from '../errors.ts'
-import { type BackoffPolicy, backoff } from '../storage/backoff.ts'
 import type { PartitionHeads } from '../storage/partition-heads.ts'
 import type { SegmentEntry, SegmentIndex } from '../storage/segment-index.ts'
 

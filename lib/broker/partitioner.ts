@@ -1,4 +1,4 @@
-import { partitionForKey } from '../log/partitioner.ts'
+import { partitionForKey } from '../common/partitioner.ts'
 import type { ProduceRecord } from './produce-record.ts'
 
 /**

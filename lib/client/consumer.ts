@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import type { AssignorName } from '../groups/assignors/assignors.ts'
-import { backoff } from '../storage/backoff.ts'
+import { backoff } from '../common/backoff.ts'
 import { ClientStateError, InvalidArgumentError, SluiceRequestError } from './errors.ts'
 import { DEFAULT_RETRY, type RetryOptions, segment, type Transport } from './transport.ts'
+
+/** The assignors the server runs, by the names a member votes with. */
+export type AssignorName = 'cooperative-sticky' | 'range' | 'roundrobin'
 
 export interface ConsumerOptions {
   readonly groupId: string

@@ -15,6 +15,7 @@ export type {
 export { Admin } from './admin.ts'
 export type { SluiceAuth } from './auth.ts'
 export type {
+  AssignorName,
   Batch,
   ConsumedMessage,
   ConsumerOptions,

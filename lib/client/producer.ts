@@ -1,6 +1,6 @@
-import { partitionForKey } from '../log/partitioner.ts'
-import { backoff } from '../storage/backoff.ts'
-import { sequenceAfter } from '../storage/producer-sequences.ts'
+import { backoff } from '../common/backoff.ts'
+import { partitionForKey } from '../common/partitioner.ts'
+import { sequenceAfter } from '../common/sequences.ts'
 import type { ClusterPaths } from './cluster.ts'
 import {
   ClientStateError,

@@ -1,7 +1,14 @@
-import type { CompatibilityLevel } from '../registry/compatibility-levels.ts'
 import { segment, type Transport } from './transport.ts'
 
-export type { CompatibilityLevel }
+/** Confluent's compatibility levels, as the registry names them. */
+export type CompatibilityLevel =
+  | 'NONE'
+  | 'BACKWARD'
+  | 'BACKWARD_TRANSITIVE'
+  | 'FORWARD'
+  | 'FORWARD_TRANSITIVE'
+  | 'FULL'
+  | 'FULL_TRANSITIVE'
 
 const REGISTRY = 'application/vnd.schemaregistry.v1+json'
 

@@ -1,4 +1,4 @@
-import { backoff } from '../storage/backoff.ts'
+import { backoff } from '../common/backoff.ts'
 import { authenticator, type RequestAuthenticator, type SluiceAuth } from './auth.ts'
 import { isRetriable, SluiceNetworkError, SluiceRequestError } from './errors.ts'
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { LogReader, ReadRecord, StartPosition } from '../broker/reader.ts'
 import type { Topics } from '../broker/topics.ts'
+import { backoff } from '../common/backoff.ts'
 import { SluiceError } from '../errors.ts'
-import { backoff } from '../storage/backoff.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import type { GroupCoordinator, MemberAssignment, OffsetToCommit } from './coordinator.ts'
 import {

@@ -1,5 +1,5 @@
+import { backoff } from '../common/backoff.ts'
 import { BadRequestError, RetriableStorageError, type SluiceError } from '../errors.ts'
-import { backoff } from '../storage/backoff.ts'
 import type { AssignorName } from './assignors/assignors.ts'
 import {
   FencedMemberEpochError,

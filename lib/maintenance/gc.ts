@@ -1,5 +1,5 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb'
-import { type BackoffPolicy, backoff } from '../storage/backoff.ts'
+import { type BackoffPolicy, backoff } from '../common/backoff.ts'
 import {
   TOPIC_OBJECTS_ROOT,
   topicIdOfObjectKey,

@@ -5,7 +5,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
-import { type BackoffPolicy, backoff } from '../storage/backoff.ts'
+import { type BackoffPolicy, backoff } from '../common/backoff.ts'
 import { partitionKey } from '../storage/keys.ts'
 import { CommitConflictError } from '../storage/log-commit.ts'
 import type { SegmentEntry, SegmentItem } from '../storage/segment-index.ts'

@@ -6,8 +6,8 @@ import {
   PutCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb'
+import { type BackoffPolicy, backoff } from '../common/backoff.ts'
 import { RetriableStorageError } from '../errors.ts'
-import { type BackoffPolicy, backoff } from '../storage/backoff.ts'
 import { type CompatibilityLevel, parseCompatibilityLevel } from './compatibility-levels.ts'
 import type { SchemaType } from './schema-types.ts'
 

@@ -5,6 +5,8 @@
  * records count on from there. The log remembers the last few batches per
  * producer and partition, so a batch sent again gets its original offsets.
  */
+
+import { MAX_SEQUENCE, sequenceAfter } from '../common/sequences.ts'
 import {
   InvalidProducerEpochError,
   OutOfOrderSequenceError,
@@ -12,8 +14,6 @@ import {
   UnknownProducerIdError,
 } from '../errors.ts'
 
-/** Sequences are int32 and wrap to 0 after this, as in Kafka. */
-export const MAX_SEQUENCE = 2 ** 31 - 1
 /** Epochs are int16. */
 export const MAX_PRODUCER_EPOCH = 2 ** 15 - 1
 /** Batches remembered per producer and partition (Kafka keeps 5, its max.in.flight limit). */
@@ -59,11 +59,6 @@ export type SequenceVerdict =
       readonly appendTimes: readonly number[]
     }
   | { readonly kind: 'refused'; readonly error: SluiceError }
-
-/** `sequence` moved on by `delta`, wrapping as Kafka's do. */
-export function sequenceAfter(sequence: number, delta: number): number {
-  return (sequence + delta) % (MAX_SEQUENCE + 1)
-}
 
 /** How far `sequence` lies after `first`, modulo the wrap. */
 function distance(first: number, sequence: number): number {

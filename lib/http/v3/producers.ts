@@ -1,11 +1,8 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { MAX_SEQUENCE } from '../../common/sequences.ts'
 import { BadRequestError } from '../../errors.ts'
-import {
-  MAX_PRODUCER_EPOCH,
-  MAX_SEQUENCE,
-  type ProducerIdentity,
-} from '../../storage/producer-sequences.ts'
+import { MAX_PRODUCER_EPOCH, type ProducerIdentity } from '../../storage/producer-sequences.ts'
 import type { HttpDeps } from '../deps.ts'
 import { optionalJsonBody } from '../request-body.ts'
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { createBroker } from '../../../lib/broker/broker.ts'
 import type { AppendedRecord, ProduceRecord } from '../../../lib/broker/produce-record.ts'
-import { partitionForKey } from '../../../lib/log/partitioner.ts'
+import { partitionForKey } from '../../../lib/common/partitioner.ts'
 import type { AwsClients } from '../../../lib/storage/aws-clients.ts'
 import { testClients } from '../../support/clients.ts'
 import { countCommands, gateCommand } from '../../support/faults.ts'

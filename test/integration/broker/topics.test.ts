@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { produce } from '../../../lib/broker/produce.ts'
+import { partitionForKey } from '../../../lib/common/partitioner.ts'
 import { PartitionNotFoundError, TopicNotFoundError } from '../../../lib/errors.ts'
-import { partitionForKey } from '../../../lib/log/partitioner.ts'
 import {
   createTestBroker,
   indexEntries,

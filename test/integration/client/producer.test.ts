@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InvalidArgumentError, SluiceRequestError } from '../../../lib/client/errors.ts'
 import { Sluice } from '../../../lib/client/sluice.ts'
-import { partitionForKey } from '../../../lib/log/partitioner.ts'
+import { partitionForKey } from '../../../lib/common/partitioner.ts'
 import { failCommand } from '../../support/faults.ts'
 import { countingFetch, type ServedApp, serveApp, uniqueName } from './support.ts'
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { MAX_SEQUENCE, sequenceAfter } from '../../../lib/common/sequences.ts'
 import {
   InvalidProducerEpochError,
   OutOfOrderSequenceError,
@@ -6,10 +7,8 @@ import {
 } from '../../../lib/errors.ts'
 import {
   checkSequence,
-  MAX_SEQUENCE,
   type PartitionSequenceState,
   REMEMBERED_BATCHES,
-  sequenceAfter,
   stateAfterAppend,
 } from '../../../lib/storage/producer-sequences.ts'
 

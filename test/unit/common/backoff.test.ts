@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay } from '../../../lib/storage/backoff.ts'
+import { backoffDelay } from '../../../lib/common/backoff.ts'
 
 describe('backoffDelay', () => {
   const policy = { baseMs: 10, capMs: 100 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { murmur2 } from '../../../lib/log/murmur2.ts'
-import { partitionForKey, toPositive } from '../../../lib/log/partitioner.ts'
+import { murmur2 } from '../../../lib/common/murmur2.ts'
+import { partitionForKey, toPositive } from '../../../lib/common/partitioner.ts'
 import { MURMUR2_VECTORS } from '../../support/murmur2-vectors.ts'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
