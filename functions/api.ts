@@ -1,5 +1,4 @@
 import { handle } from 'hono/aws-lambda'
-import { createBroker } from '../lib/broker/broker.ts'
 import { configFromEnv } from '../lib/config.ts'
 import { createApp } from '../lib/http/app.ts'
 import { ApiKeyTable } from '../lib/http/auth/api-key-table.ts'
@@ -13,7 +12,7 @@ import { observedHandler } from '../lib/observability/lambda-handler.ts'
 import { API_SERVICE } from '../lib/observability/metric-names.ts'
 import { createObservability } from '../lib/observability/powertools.ts'
 import { requestMetrics } from '../lib/observability/request-metrics.ts'
-import { createSchemaRegistry } from '../lib/registry/registry.ts'
+import { createServices } from '../lib/runtime/services.ts'
 import { createAwsClients } from '../lib/storage/aws-clients.ts'
 
 const config = configFromEnv()
@@ -25,14 +24,14 @@ observability.tracer.captureAWSv3Client(clients.s3)
 const brokerMetrics = cloudWatchBrokerMetrics(observability.metrics)
 
 const app = createApp({
-  broker: createBroker(clients, config.names, {
+  ...createServices(clients, config.names, {
     appender: { metrics: brokerMetrics },
     reader: { metrics: brokerMetrics },
+    maintenance: config.maintenance,
   }),
   clusterId: config.clusterId,
   maxRequestBytes: config.maxRequestBytes,
   maintenanceRunTasks: config.maintenanceRunTasks,
-  registry: createSchemaRegistry(clients, config.names),
   observe: requestMetrics(observability),
   authenticate:
     authMode === 'iam'

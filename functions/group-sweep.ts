@@ -1,9 +1,9 @@
-import { createBroker } from '../lib/broker/broker.ts'
 import { configFromEnv } from '../lib/config.ts'
+import { createServices } from '../lib/runtime/services.ts'
 import { createAwsClients } from '../lib/storage/aws-clients.ts'
 
 const config = configFromEnv()
-const { groups } = createBroker(createAwsClients(), config.names)
+const { groups } = createServices(createAwsClients(), config.names)
 
 /**
  * Run on a schedule: removes idle v2 consumer instances and group members

@@ -77,7 +77,7 @@ async function runCell(
 ): Promise<ClientProducerResult> {
   const id = `client-batching-${batching ? 'on' : 'off'}`
   const topic = `bench-${id}`
-  await context.broker.topics.create({ name: topic, partitionsCount: PARTITIONS })
+  await context.services.broker.topics.create({ name: topic, partitionsCount: PARTITIONS })
   let requests = 0
   const countingFetch: typeof fetch = (input, init) => {
     if (init?.method === 'POST') requests++

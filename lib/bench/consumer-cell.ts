@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import type { Hono } from 'hono'
 import { createApp } from '../http/app.ts'
-import { createSchemaRegistry } from '../registry/registry.ts'
 import type { BenchMode } from './cells.ts'
 import type { CellContext } from './context.ts'
 import type { OperationCount } from './request-counter.ts'
@@ -120,13 +119,8 @@ export async function runConsumerCells(
   context: CellContext,
   progress: (line: string) => void,
 ): Promise<ConsumerResult[]> {
-  const { environment, plan, client, pool, counter } = context
-  const app = createApp({
-    broker: context.broker,
-    clusterId: CLUSTER_ID,
-    maxRequestBytes: 6 * MIB,
-    registry: createSchemaRegistry(environment.clients, environment.names),
-  })
+  const { plan, client, pool, counter } = context
+  const app = createApp({ ...context.services, clusterId: CLUSTER_ID, maxRequestBytes: 6 * MIB })
   const records = RECORDS[plan.mode]
   const cell = {
     id: 'consumers',
@@ -135,7 +129,7 @@ export async function runConsumerCells(
     requests: records / PRODUCE_BATCH,
   }
   const topic = `bench-${cell.id}`
-  await context.broker.topics.create({ name: topic, partitionsCount: PARTITIONS })
+  await context.services.broker.topics.create({ name: topic, partitionsCount: PARTITIONS })
   progress(`consumers: producing ${records} records to ${topic}…`)
   for (const request of planRequests(cell, pool, 0, cell.requests)) {
     await client.produceBatch(topic, request.body)

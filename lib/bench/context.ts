@@ -1,15 +1,15 @@
-import type { Broker } from '../broker/broker.ts'
+import type { Services } from '../runtime/services.ts'
 import type { BenchPlan, ProduceCell } from './cells.ts'
 import type { BenchEnvironment } from './environment.ts'
 import type { InProcessClient } from './http-client.ts'
 import type { RequestCounter } from './request-counter.ts'
 import type { ValuePool } from './workload.ts'
 
-/** What every cell runs against: one broker, one app, one counter for the whole run. */
+/** What every cell runs against: one set of services, one app, one counter for the whole run. */
 export interface CellContext {
   readonly plan: BenchPlan
   readonly environment: BenchEnvironment
-  readonly broker: Broker
+  readonly services: Services
   readonly client: InProcessClient
   readonly counter: RequestCounter
   readonly pool: ValuePool

@@ -57,7 +57,7 @@ async function runCell(
   requests: number,
 ): Promise<IdempotenceResult> {
   const topic = `bench-${id}`
-  await context.broker.topics.create({ name: topic, partitionsCount: PARTITIONS })
+  await context.services.broker.topics.create({ name: topic, partitionsCount: PARTITIONS })
   const producers = context.plan.producers
   const idempotent = id === 'with-producer-id'
   const sessions = await Promise.all(

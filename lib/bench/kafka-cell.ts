@@ -75,7 +75,8 @@ export async function runKafkaCells(
   const records = RECORDS[context.plan.mode]
   const valueBytes = context.pool.valueBytes
   const gateway = await startKafkaGateway({
-    broker: context.broker,
+    broker: context.services.broker,
+    groups: context.services.groups,
     clusterId: CLUSTER_ID,
     host: '127.0.0.1',
     port: 0,
@@ -88,7 +89,7 @@ export async function runKafkaCells(
   const paths: KafkaPathResult[] = []
   try {
     const topic = 'bench-kafka-kafkajs'
-    await context.broker.topics.create({ name: topic, partitionsCount: PARTITIONS })
+    await context.services.broker.topics.create({ name: topic, partitionsCount: PARTITIONS })
     progress(`kafka gateway: kafkajs produces ${records} records…`)
     const producer = kafka.producer({ idempotent: false })
     await producer.connect()
@@ -171,7 +172,7 @@ export async function runKafkaCells(
       return { paths, skipped: 'kcat is not installed' }
     }
     const kcatTopic = 'bench-kafka-kcat'
-    await context.broker.topics.create({ name: kcatTopic, partitionsCount: PARTITIONS })
+    await context.services.broker.topics.create({ name: kcatTopic, partitionsCount: PARTITIONS })
     // kcat reads lines, so values are text: base64 of random bytes, as long as the others.
     const value = context.pool.at(0).base64.slice(0, valueBytes)
     const lines = Array.from({ length: records }, (_, i) => `key-${i}:${value}\n`).join('')

@@ -2,7 +2,6 @@ import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createApp } from '../http/app.ts'
-import { createSchemaRegistry } from '../registry/registry.ts'
 import type { CellContext } from './context.ts'
 
 export interface LoopbackServer {
@@ -16,12 +15,7 @@ export async function serveOnLoopback(
   context: CellContext,
   clusterId: string,
 ): Promise<LoopbackServer> {
-  const app = createApp({
-    broker: context.broker,
-    clusterId,
-    maxRequestBytes: 6 * 1024 * 1024,
-    registry: createSchemaRegistry(context.environment.clients, context.environment.names),
-  })
+  const app = createApp({ ...context.services, clusterId, maxRequestBytes: 6 * 1024 * 1024 })
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
   await once(server, 'listening')
   return {

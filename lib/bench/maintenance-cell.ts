@@ -57,7 +57,8 @@ export async function runMaintenanceCells(
 }
 
 async function fillCompactedTopic(context: CellContext): Promise<void> {
-  const { broker, client, pool, plan } = context
+  const { client, pool, plan } = context
+  const { broker } = context.services
   await broker.topics.create({
     name: 'bench-compact',
     // Rolled at once, so no entry stays in the active head: the pass compacts everything written.

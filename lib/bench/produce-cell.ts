@@ -16,7 +16,8 @@ export async function runProduceCell(
   context: CellContext,
   cell: ProduceCell,
 ): Promise<ProduceResult> {
-  const { plan, environment, broker, client, counter, pool } = context
+  const { plan, environment, client, counter, pool } = context
+  const { broker } = context.services
   const topic = cellTopic(cell)
   await broker.topics.create({ name: topic, partitionsCount: cell.partitions })
   const warmup = planRequests(cell, pool, 0, plan.producers * plan.warmupRequestsPerProducer)

@@ -14,7 +14,8 @@ const PAGE = { maxRecords: READ_LIMITS.maxRecords.max, maxBytes: READ_LIMITS.max
  * page after another through `GET .../records`, as a single consumer would.
  */
 export async function runReadCell(context: CellContext, cell: ProduceCell): Promise<ReadResult> {
-  const { broker, client, counter } = context
+  const { client, counter } = context
+  const { broker } = context.services
   const topic = cellTopic(cell)
   const partition = 0
   const item = await broker.topics.describe(topic)

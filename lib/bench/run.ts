@@ -1,6 +1,5 @@
-import { createBroker } from '../broker/broker.ts'
 import { createApp } from '../http/app.ts'
-import { createSchemaRegistry } from '../registry/registry.ts'
+import { createServices } from '../runtime/services.ts'
 import type { BenchPlan } from './cells.ts'
 import { runClientProducerCells } from './client-producer-cell.ts'
 import { runConsumerCells } from './consumer-cell.ts'
@@ -35,17 +34,12 @@ export async function runBench(
   const atStart = machineConditions()
   const counter = new RequestCounter()
   counter.attach(environment.clients)
-  const broker = createBroker(environment.clients, environment.names)
-  const app = createApp({
-    broker,
-    clusterId: CLUSTER_ID,
-    maxRequestBytes: MAX_REQUEST_BYTES,
-    registry: createSchemaRegistry(environment.clients, environment.names),
-  })
+  const services = createServices(environment.clients, environment.names)
+  const app = createApp({ ...services, clusterId: CLUSTER_ID, maxRequestBytes: MAX_REQUEST_BYTES })
   const context: CellContext = {
     plan,
     environment,
-    broker,
+    services,
     client: new InProcessClient(app, CLUSTER_ID),
     counter,
     pool: new ValuePool(plan.valueBytes),

@@ -1,11 +1,4 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import {
-  createGroupServices,
-  type GroupServiceOptions,
-  type GroupServices,
-} from '../groups/group-services.ts'
-import { Maintenance } from '../maintenance/maintenance.ts'
-import type { MaintenanceOptions } from '../maintenance/options.ts'
 import type { AwsClients } from '../storage/aws-clients.ts'
 import { LogCommitter } from '../storage/log-commit.ts'
 import { ObjectStore } from '../storage/object-store.ts'
@@ -21,11 +14,9 @@ import { Topics } from './topics.ts'
 export interface BrokerOptions {
   readonly appender?: Partial<AppenderOptions>
   readonly reader?: Partial<ReaderOptions>
-  readonly maintenance?: Partial<MaintenanceOptions>
-  readonly groups?: GroupServiceOptions
 }
 
-/** Everything a request handler needs, wired to one set of tables and one bucket. */
+/** The log: topics, and appending and reading their partitions, over one set of tables and one bucket. */
 export interface Broker {
   readonly topics: Topics
   readonly appender: LogAppender
@@ -35,8 +26,6 @@ export interface Broker {
   /** The stored bytes and the partition heads, for paths that serve batches as stored (Kafka's Fetch). */
   readonly objects: ObjectStore
   readonly heads: PartitionHeads
-  readonly maintenance: Maintenance
-  readonly groups: GroupServices
 }
 
 export function createBroker(
@@ -60,7 +49,5 @@ export function createBroker(
     segments,
     objects,
     heads,
-    maintenance: new Maintenance(clients, names, options.maintenance),
-    groups: createGroupServices(documents, names.tables, { topics, reader }, options.groups),
   }
 }

@@ -3,12 +3,12 @@ import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { serve } from '@hono/node-server'
-import { type Broker, createBroker } from '../broker/broker.ts'
+import type { Broker } from '../broker/broker.ts'
 import { InvalidArgumentError, SluiceRequestError } from '../client/errors.ts'
 import { Sluice } from '../client/sluice.ts'
 import { partitionForKey } from '../common/partitioner.ts'
 import { createApp } from '../http/app.ts'
-import { createSchemaRegistry } from '../registry/registry.ts'
+import { createServices } from '../runtime/services.ts'
 import type { AwsClients } from '../storage/aws-clients.ts'
 import type { StorageNames } from '../storage/tables.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
@@ -56,12 +56,13 @@ const POLL_RECORDS = 200
  */
 export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCheckRun> {
   const progress = options.progress ?? (() => {})
-  const broker = createBroker(options.clients, options.names, {
+  const services = createServices(options.clients, options.names, {
     // GC's grace stays above the commit budget, as the design requires, but short
     // enough that GC deletes objects while the check runs.
     appender: { commitTimeoutMs: 5_000 },
     maintenance: { objectGraceMs: 15_000, leaseMs: 10_000, log: () => {} },
   })
+  const { broker } = services
   const topic = await broker.topics.create({
     name: TOPIC,
     partitionsCount: options.partitions,
@@ -73,12 +74,7 @@ export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCh
       'min.cleanable.dirty.ratio': '0.01',
     },
   })
-  const app = createApp({
-    broker,
-    clusterId: CLUSTER_ID,
-    maxRequestBytes: 6 * 1024 * 1024,
-    registry: createSchemaRegistry(options.clients, options.names),
-  })
+  const app = createApp({ ...services, clusterId: CLUSTER_ID, maxRequestBytes: 6 * 1024 * 1024 })
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
   await once(server, 'listening')
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -105,7 +101,7 @@ export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCh
       ? (async () => {
           while (producing) {
             try {
-              await broker.maintenance.run({ topics: [TOPIC], budgetMs: 3_000 })
+              await services.maintenance.run({ topics: [TOPIC], budgetMs: 3_000 })
               maintenance.ok++
             } catch {
               maintenance.failed++

@@ -1,9 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono'
-import type { Broker } from '../broker/broker.ts'
 import { consoleRoutes } from '../console/routes.ts'
 import { ClusterNotFoundError } from '../errors.ts'
 import { MAINTENANCE_TASKS, type MaintenanceTask } from '../maintenance/tasks.ts'
-import type { SchemaRegistry } from '../registry/registry.ts'
 import { bodyLimit } from './body-limit.ts'
 import type { HttpDeps } from './deps.ts'
 import { respondWithError } from './error-response.ts'
@@ -19,12 +17,9 @@ import { recordRoutes } from './v3/records.ts'
 import { clusterResource, list, ResourceLinks } from './v3/resources.ts'
 import { topicRoutes } from './v3/topics.ts'
 
-export interface AppOptions {
-  readonly broker: Broker
-  readonly clusterId: string
+/** The services (lib/runtime) and how this deployment serves them; the registry is served under /subjects, /schemas, /config and /compatibility. */
+export interface AppOptions extends HttpDeps {
   readonly maxRequestBytes: number
-  /** The schema registry served under /subjects, /schemas, /config and /compatibility. */
-  readonly registry: SchemaRegistry
   /** Runs first on every request, to count and time it (the deployed handler's metrics). */
   readonly observe?: MiddlewareHandler
   /** Refuses unauthenticated requests before any route runs; off for local development and tests. */
@@ -36,14 +31,16 @@ export interface AppOptions {
 /** The one Hono app: served by @hono/node-server locally and by hono/aws-lambda on AWS. */
 export function createApp({
   broker,
+  groups,
+  maintenance,
+  registry,
   clusterId,
   maxRequestBytes,
-  registry,
   observe,
   authenticate,
   maintenanceRunTasks = MAINTENANCE_TASKS,
 }: AppOptions): Hono {
-  const deps: HttpDeps = { broker, clusterId, registry }
+  const deps: HttpDeps = { broker, groups, maintenance, registry, clusterId }
   const app = new Hono()
 
   app.onError(respondWithError)

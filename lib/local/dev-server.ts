@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { serve } from '@hono/node-server'
-import { createBroker } from '../broker/broker.ts'
 import type { SluiceConfig } from '../config.ts'
 import type { GroupServiceOptions } from '../groups/group-services.ts'
 import { createApp } from '../http/app.ts'
@@ -10,7 +9,7 @@ import { apiKeyAuthentication } from '../http/auth/authenticate.ts'
 import { apiKeyCheck } from '../kafka/gateway/sasl.ts'
 import { type KafkaGateway, startKafkaGateway } from '../kafka/gateway/server.ts'
 import { runEvery } from '../maintenance/schedule.ts'
-import { createSchemaRegistry } from '../registry/registry.ts'
+import { createServices } from '../runtime/services.ts'
 import { createAwsClients, type EngineEndpoints } from '../storage/aws-clients.ts'
 import { bootstrapStorage } from './bootstrap.ts'
 import { type LocalEngines, startLocalEngines } from './engines.ts'
@@ -65,16 +64,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       options.engines.kind === 'running' ? options.engines.endpoints : engines,
     )
     await bootstrapStorage(clients, options.config.names)
-    const broker = createBroker(clients, options.config.names, {
+    const services = createServices(clients, options.config.names, {
       maintenance: options.config.maintenance,
       ...(options.groups && { groups: options.groups }),
     })
     const app = createApp({
-      broker,
+      ...services,
       clusterId: options.config.clusterId,
       maxRequestBytes: options.config.maxRequestBytes,
       maintenanceRunTasks: options.config.maintenanceRunTasks,
-      registry: createSchemaRegistry(clients, options.config.names),
       ...(options.auth === 'api-key' && {
         authenticate: apiKeyAuthentication(ApiKeyTable.of(clients, options.config.names)),
       }),
@@ -90,7 +88,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       options.kafkaPort === undefined
         ? undefined
         : await startKafkaGateway({
-            broker,
+            broker: services.broker,
+            groups: services.groups,
             clusterId: options.config.clusterId,
             host: options.host,
             port: options.kafkaPort,
@@ -109,7 +108,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
           })
     const { maintenanceIntervalMs } = options.config
     const maintenance =
-      maintenanceIntervalMs > 0 ? runEvery(broker.maintenance, maintenanceIntervalMs) : undefined
+      maintenanceIntervalMs > 0 ? runEvery(services.maintenance, maintenanceIntervalMs) : undefined
     const { port } = server.address() as AddressInfo
     return {
       url: `http://${options.host}:${port}`,

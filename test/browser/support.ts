@@ -7,9 +7,8 @@ import chromium from '@sparticuz/chromium'
 import type { MiddlewareHandler } from 'hono'
 import { type Browser, type Locator, type Page, chromium as playwright } from 'playwright-core'
 import { expect } from 'vitest'
-import { createBroker } from '../../lib/broker/broker.ts'
 import { createApp } from '../../lib/http/app.ts'
-import { createSchemaRegistry } from '../../lib/registry/registry.ts'
+import { createServices } from '../../lib/runtime/services.ts'
 import { createTestStorage, type TestStorage } from '../support/storage.ts'
 
 export interface ConsoleServer {
@@ -31,8 +30,7 @@ export async function startConsoleServer(
 ): Promise<ConsoleServer> {
   const storage = await createTestStorage()
   const app = createApp({
-    broker: createBroker(storage.clients, storage.names),
-    registry: createSchemaRegistry(storage.clients, storage.names),
+    ...createServices(storage.clients, storage.names),
     clusterId: 'local',
     maxRequestBytes: 1024 * 1024,
     ...(authenticate && { authenticate: authenticate(storage) }),

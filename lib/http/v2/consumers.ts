@@ -55,8 +55,8 @@ function noContent(c: Context) {
 }
 
 /** The REST Proxy v2 consumer API under /consumers, every instance's state in DynamoDB. */
-export function v2ConsumerRoutes({ broker, registry }: HttpDeps): Hono {
-  const { consumers } = broker.groups
+export function v2ConsumerRoutes({ groups, registry }: HttpDeps): Hono {
+  const { consumers } = groups
   const app = new Hono()
   const instance = '/:group/instances/:instance'
 

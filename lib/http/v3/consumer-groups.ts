@@ -175,8 +175,8 @@ function resetTarget(body: z.infer<typeof resetBody>): StartPosition {
 }
 
 /** Consumer groups under /v3/clusters/{cluster}/consumer-groups: read-only views, offset reset and delete. */
-export function consumerGroupRoutes({ broker, clusterId }: HttpDeps): Hono {
-  const { admin } = broker.groups
+export function consumerGroupRoutes({ groups, clusterId }: HttpDeps): Hono {
+  const { admin } = groups
   const app = new Hono()
   const linksFor = (c: Context) =>
     new GroupLinks(

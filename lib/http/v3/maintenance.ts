@@ -20,7 +20,10 @@ const runBody = z
   .strict()
 
 /** `POST /v3/clusters/{cluster}/maintenance:run`: one maintenance run, its report as the answer. */
-export function maintenanceRoutes({ broker }: HttpDeps, allowed: readonly MaintenanceTask[]): Hono {
+export function maintenanceRoutes(
+  { maintenance }: HttpDeps,
+  allowed: readonly MaintenanceTask[],
+): Hono {
   const app = new Hono()
 
   // The literal 'maintenance:run': Hono would read ':run' as a parameter (see configs:alter).
@@ -32,7 +35,7 @@ export function maintenanceRoutes({ broker }: HttpDeps, allowed: readonly Mainte
         `Task ${refused.join(', ')} does not run through this endpoint here (it runs on its schedule); allowed: ${allowed.join(', ')}.`,
       )
     }
-    const report = await broker.maintenance.run({
+    const report = await maintenance.run({
       ...(topics && { topics }),
       tasks,
       budgetMs: MAINTENANCE_RUN_BUDGET_MS,

@@ -1,4 +1,5 @@
 import type { Broker } from '../../broker/broker.ts'
+import type { GroupServices } from '../../groups/group-services.ts'
 
 /** How clients reach this gateway: behind a load balancer, its address, not the node's own. */
 export interface AdvertisedNode {
@@ -10,6 +11,7 @@ export interface AdvertisedNode {
 /** What every request handler works with. */
 export interface GatewayContext {
   readonly broker: Broker
+  readonly groups: GroupServices
   readonly clusterId: string
   readonly node: AdvertisedNode
   readonly clock: () => number

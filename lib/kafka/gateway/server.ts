@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net'
 import { createServer, type Server, type Socket } from 'node:net'
 import type { Broker } from '../../broker/broker.ts'
+import type { GroupServices } from '../../groups/group-services.ts'
 import { serveConnection } from './connection.ts'
 import type { GatewayContext } from './context.ts'
 import type { ApiKeyCheck } from './sasl.ts'
 
 export interface KafkaGatewayOptions {
   readonly broker: Broker
+  readonly groups: GroupServices
   readonly clusterId: string
   /** The address to bind; port 0 picks a free one. */
   readonly host: string
@@ -54,6 +56,7 @@ export async function startKafkaGateway(options: KafkaGatewayOptions): Promise<K
   const { port } = server.address() as AddressInfo
   context = {
     broker: options.broker,
+    groups: options.groups,
     clusterId: options.clusterId,
     clock: options.clock ?? Date.now,
     node: {

@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { createBroker } from '../../../lib/broker/broker.ts'
 import { CONSOLE_PATH } from '../../../lib/console/routes.ts'
 import { createApp } from '../../../lib/http/app.ts'
 import { parseApiKey } from '../../../lib/http/auth/api-key.ts'
@@ -10,7 +9,7 @@ import { ApiKeyIdTakenError, ApiKeyTable } from '../../../lib/http/auth/api-key-
 import { runApiKeysCommand } from '../../../lib/http/auth/api-keys-command.ts'
 import { apiKeyAuthentication, iamAuthentication } from '../../../lib/http/auth/authenticate.ts'
 import { localFunctionEnvironment } from '../../../lib/infra/local-lambda.ts'
-import { createSchemaRegistry } from '../../../lib/registry/registry.ts'
+import { createServices } from '../../../lib/runtime/services.ts'
 import { testClients } from '../../support/clients.ts'
 import { loseResponse } from '../../support/faults.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
@@ -44,8 +43,7 @@ async function issue(name: string): Promise<string> {
 
 function app(authenticate = apiKeyAuthentication(table)) {
   return createApp({
-    broker: createBroker(storage.clients, storage.names),
-    registry: createSchemaRegistry(storage.clients, storage.names),
+    ...createServices(storage.clients, storage.names),
     clusterId: 'local',
     maxRequestBytes: 1024 * 1024,
     authenticate,

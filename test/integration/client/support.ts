@@ -5,12 +5,12 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import type { MiddlewareHandler } from 'hono'
 import { inject } from 'vitest'
-import { type Broker, createBroker } from '../../../lib/broker/broker.ts'
+import type { Broker } from '../../../lib/broker/broker.ts'
 import { configFromEnv } from '../../../lib/config.ts'
 import type { GroupServiceOptions } from '../../../lib/groups/group-services.ts'
 import { createApp } from '../../../lib/http/app.ts'
 import { type DevServer, startDevServer } from '../../../lib/local/dev-server.ts'
-import { createSchemaRegistry } from '../../../lib/registry/registry.ts'
+import { createServices } from '../../../lib/runtime/services.ts'
 import { storageNamesForPrefix } from '../../../lib/storage/tables.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 
@@ -29,14 +29,13 @@ export async function serveApp(
   } = {},
 ): Promise<ServedApp> {
   const storage = await createTestStorage()
-  const broker = createBroker(storage.clients, storage.names, {
+  const services = createServices(storage.clients, storage.names, {
     ...(options.groups && { groups: options.groups }),
   })
   const app = createApp({
-    broker,
+    ...services,
     clusterId: 'local',
     maxRequestBytes: 6 * 1024 * 1024,
-    registry: createSchemaRegistry(storage.clients, storage.names),
     ...(options.authenticate && { authenticate: options.authenticate }),
   })
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
@@ -44,7 +43,7 @@ export async function serveApp(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     storage,
-    broker,
+    broker: services.broker,
     close: () => new Promise<void>((done) => server.close(() => done())),
   }
 }

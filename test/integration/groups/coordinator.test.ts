@@ -21,13 +21,13 @@ beforeAll(async () => {
     ...testGroupOptions(SESSION_MS),
     consumers: { instanceTimeoutMs: SESSION_MS, autoCommitIntervalMs: 0 },
   })
-  coordinator = h.broker.groups.coordinator
+  coordinator = h.groups.coordinator
 })
 
 const subscription = (topic: string) => ({ kind: 'topics', topics: [topic] }) as const
 
 async function expectExclusive(group: string): Promise<string[][]> {
-  const { members } = await h.broker.groups.admin.describe(group)
+  const { members } = await h.groups.admin.describe(group)
   const held = members.flatMap(heldBy)
   expect(new Set(held).size, held.join(' ')).toBe(held.length)
   return members.map((member) => [...member.assigned])
@@ -106,7 +106,7 @@ describe('the coordinator under concurrency', () => {
     const answer = await join('b')
     expect(fault.hits).toBe(1)
     fault.remove()
-    const { members, group: record } = await h.broker.groups.admin.describe(group)
+    const { members, group: record } = await h.groups.admin.describe(group)
     expect(members.map((m) => m.memberId).sort()).toEqual(['a', 'b'])
     expect(record.memberCount).toBe(2)
     expect(members.find((m) => m.memberId === 'b')?.epoch).toBe(answer.memberEpoch)
@@ -197,13 +197,13 @@ describe('idle instances', () => {
     const group = uniqueGroup()
     const consumer = await Consumer.create(h, group)
     await consumer.subscribe([topic])
-    expect((await h.broker.groups.admin.describe(group)).members).toHaveLength(1)
+    expect((await h.groups.admin.describe(group)).members).toHaveLength(1)
     await sleep(SESSION_MS + 100)
     const late = await consumer.records()
     expect(late.status).toBe(404)
     expect(late.body.error_code).toBe(40403)
-    expect((await h.broker.groups.admin.describe(group)).members).toEqual([])
-    expect(await h.broker.groups.sweeper.sweep()).toEqual({
+    expect((await h.groups.admin.describe(group)).members).toEqual([])
+    expect(await h.groups.sweeper.sweep()).toEqual({
       instancesExpired: 0,
       membersExpired: 0,
     })
@@ -226,14 +226,14 @@ describe('the sweep', () => {
     await idle.subscribe([topic])
     await sleep(SESSION_MS + 100)
 
-    const result = await h.broker.groups.sweeper.sweep()
+    const result = await h.groups.sweeper.sweep()
     expect(result.instancesExpired).toBe(1)
     expect(result.membersExpired).toBe(1)
     for (const group of [quiet, idleGroup]) {
-      expect((await h.broker.groups.admin.describe(group)).state).toBe('EMPTY')
+      expect((await h.groups.admin.describe(group)).state).toBe('EMPTY')
     }
     expect((await idle.records()).status).toBe(404)
-    expect(await h.broker.groups.sweeper.sweep()).toEqual({
+    expect(await h.groups.sweeper.sweep()).toEqual({
       instancesExpired: 0,
       membersExpired: 0,
     })

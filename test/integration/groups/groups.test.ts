@@ -263,7 +263,7 @@ describe('admin', () => {
     const topic = uniqueTopic()
     await createTopic(h, topic, 2)
     const t = await h.broker.topics.describe(topic)
-    const { admin, coordinator } = h.broker.groups
+    const { admin, coordinator } = h.groups
     const group = uniqueGroup()
     const offset = (partition: number) => ({
       topic,

@@ -1,11 +1,10 @@
 /** Shared by the consumer group tests: an app with short group timers, and a v2 consumer driven over HTTP. */
 import { randomBytes } from 'node:crypto'
 import { expect } from 'vitest'
-import { createBroker } from '../../../lib/broker/broker.ts'
 import { heldBy } from '../../../lib/groups/group-records.ts'
 import type { GroupServiceOptions } from '../../../lib/groups/group-services.ts'
 import { createApp } from '../../../lib/http/app.ts'
-import { createSchemaRegistry } from '../../../lib/registry/registry.ts'
+import { createServices } from '../../../lib/runtime/services.ts'
 import { createTestStorage } from '../../support/storage.ts'
 import {
   C,
@@ -43,20 +42,17 @@ export async function createGroupsHarness(
   options: GroupServiceOptions = testGroupOptions(10_000),
 ): Promise<Harness> {
   const storage = await createTestStorage()
-  const broker = createBroker(storage.clients, storage.names, { groups: options })
-  const registry = createSchemaRegistry(storage.clients, storage.names)
+  const services = createServices(storage.clients, storage.names, { groups: options })
   const app = createApp({
-    broker,
+    ...services,
     clusterId: 'local',
     maxRequestBytes: DEFAULT_MAX_REQUEST_BYTES,
-    registry,
   })
   const request = async (path: string, init?: RequestInit) =>
     readResponse(await app.request(path, init))
   return {
+    ...services,
     storage,
-    broker,
-    registry,
     app,
     request,
     get: (path) => request(path),
@@ -170,7 +166,7 @@ export async function expectExclusiveOwnership(
   group: string,
   consumers: readonly Consumer[],
 ): Promise<Map<string, string[]>> {
-  const { members } = await h.broker.groups.admin.describe(group)
+  const { members } = await h.groups.admin.describe(group)
   const coordinatorView = members.flatMap(heldBy)
   expect(new Set(coordinatorView).size, coordinatorView.join(' ')).toBe(coordinatorView.length)
   const views = new Map<string, string[]>()

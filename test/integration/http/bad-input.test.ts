@@ -18,7 +18,7 @@ import {
 const MAX_REQUEST_BYTES = 64 * 1024
 
 let h: Harness
-/** The same broker behind an app with a 64 KiB request limit. */
+/** The same services behind an app with a 64 KiB request limit. */
 let small: ReturnType<typeof createApp>
 /** Two partitions, max.message.bytes 1000, two records in partition 0. */
 let topic: string
@@ -27,12 +27,7 @@ let offsetsBefore: Offsets[]
 
 beforeAll(async () => {
   h = await createHarness()
-  small = createApp({
-    broker: h.broker,
-    clusterId: 'local',
-    maxRequestBytes: MAX_REQUEST_BYTES,
-    registry: h.registry,
-  })
+  small = createApp({ ...h, clusterId: 'local', maxRequestBytes: MAX_REQUEST_BYTES })
   topic = uniqueTopic()
   await createTopic(h, topic, 2, { 'max.message.bytes': '1000' })
   for (const data of ['a', 'b']) {

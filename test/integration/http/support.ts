@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { expect } from 'vitest'
-import { type Broker, createBroker } from '../../../lib/broker/broker.ts'
 import { createApp } from '../../../lib/http/app.ts'
-import { createSchemaRegistry, type SchemaRegistry } from '../../../lib/registry/registry.ts'
+import { createServices, type Services } from '../../../lib/runtime/services.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 
 /** The cluster path every v3 test uses; the app is built with cluster id `local`. */
@@ -22,10 +21,9 @@ export interface Response {
   readonly body: Json
 }
 
-export interface Harness {
+/** The services on fresh test storage, and the app serving them in process. */
+export interface Harness extends Services {
   readonly storage: TestStorage
-  readonly broker: Broker
-  readonly registry: SchemaRegistry
   readonly app: ReturnType<typeof createApp>
   /** Sends a request to the app in process and reads the whole response. */
   request(path: string, init?: RequestInit): Promise<Response>
@@ -38,17 +36,15 @@ export async function createHarness({
   maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES,
 } = {}): Promise<Harness> {
   const storage = await createTestStorage()
-  const broker = createBroker(storage.clients, storage.names)
-  const registry = createSchemaRegistry(storage.clients, storage.names)
-  const app = createApp({ broker, clusterId: 'local', maxRequestBytes, registry })
+  const services = createServices(storage.clients, storage.names)
+  const app = createApp({ ...services, clusterId: 'local', maxRequestBytes })
   const request = async (path: string, init?: RequestInit): Promise<Response> => {
     const response = await app.request(path, init)
     return readResponse(response)
   }
   return {
+    ...services,
     storage,
-    broker,
-    registry,
     app,
     request,
     get: (path) => request(path),

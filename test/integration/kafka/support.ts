@@ -28,6 +28,7 @@ export function useKafkaHarness({ sasl = false } = {}): () => KafkaHarness {
     const gateway = await startKafkaGateway({
       ...(sasl && { checkApiKey: apiKeyCheck(keys) }),
       broker: http.broker,
+      groups: http.groups,
       clusterId: 'local',
       host: '127.0.0.1',
       port: 0,

@@ -115,8 +115,7 @@ describe('what maintenance changes, seen over HTTP', () => {
 describe('a deployment that keeps garbage collection on its schedule', () => {
   it('runs the allowed tasks by default and refuses gc with 403', async () => {
     const limited = createApp({
-      broker: h.broker,
-      registry: h.registry,
+      ...h,
       clusterId: 'local',
       maxRequestBytes: 1024 * 1024,
       maintenanceRunTasks: ['merge', 'compact', 'retention'],

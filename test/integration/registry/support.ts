@@ -2,10 +2,11 @@ import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { expect } from 'vitest'
-import { type Broker, createBroker } from '../../../lib/broker/broker.ts'
+import type { Broker } from '../../../lib/broker/broker.ts'
 import { createApp } from '../../../lib/http/app.ts'
 import { REGISTRY_CONTENT_TYPE } from '../../../lib/http/registry/registry-http.ts'
-import { createSchemaRegistry, type SchemaRegistry } from '../../../lib/registry/registry.ts'
+import type { SchemaRegistry } from '../../../lib/registry/registry.ts'
+import { createServices } from '../../../lib/runtime/services.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 
 /** A parsed JSON response body; tests check it field by field. */
@@ -32,9 +33,9 @@ export interface Server {
 
 export async function startServer(): Promise<Server> {
   const storage = await createTestStorage()
-  const broker = createBroker(storage.clients, storage.names)
-  const registry = createSchemaRegistry(storage.clients, storage.names)
-  const app = createApp({ broker, registry, clusterId: 'local', maxRequestBytes: 6 * 1024 * 1024 })
+  const services = createServices(storage.clients, storage.names)
+  const { broker, registry } = services
+  const app = createApp({ ...services, clusterId: 'local', maxRequestBytes: 6 * 1024 * 1024 })
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
   await once(server, 'listening')
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`

@@ -68,7 +68,7 @@ export async function consumerGroupHeartbeat(
   request: ConsumerGroupHeartbeatRequest,
   clientId: string | null,
 ): Promise<ConsumerGroupHeartbeatResponse> {
-  const { coordinator } = context.broker.groups
+  const { coordinator } = context.groups
   const memberId = request.memberId || randomUUID()
   const answer = {
     ...defaultConsumerGroupHeartbeatResponse(),

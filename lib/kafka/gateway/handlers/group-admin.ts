@@ -33,7 +33,7 @@ export async function listGroups(
   request: ListGroupsRequest,
 ): Promise<ListGroupsResponse> {
   const wanted = new Set(request.statesFilter.map((state) => state.toLowerCase()))
-  const groups = (await context.broker.groups.admin.list())
+  const groups = (await context.groups.admin.list())
     .map(({ group, state }) => ({
       groupId: group.groupId,
       protocolType: 'consumer',
@@ -76,7 +76,7 @@ export async function describeGroups(
   const groups = await Promise.all(
     request.groups.map(async (groupId) => {
       try {
-        return described(await context.broker.groups.admin.describe(groupId))
+        return described(await context.groups.admin.describe(groupId))
       } catch (error) {
         const base = {
           ...defaultDescribeGroupsResponseDescribedGroup(),
@@ -98,7 +98,7 @@ export async function deleteGroups(
   const results = await Promise.all(
     request.groupsNames.map(async (groupId) => {
       try {
-        await context.broker.groups.admin.delete(groupId)
+        await context.groups.admin.delete(groupId)
         return { groupId, errorCode: ErrorCode.NONE }
       } catch (error) {
         return { groupId, errorCode: errorCodeFor(error) }

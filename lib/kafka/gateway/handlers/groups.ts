@@ -97,7 +97,7 @@ export async function joinGroup(
   const memberId = request.memberId || `${clientId ?? 'consumer'}-${randomUUID()}`
   const assignor = assignorOf(protocol.name)
   try {
-    const joined = await context.broker.groups.coordinator.rejoin({
+    const joined = await context.groups.coordinator.rejoin({
       groupId: request.groupId,
       memberId,
       subscription: { kind: 'topics', topics },
@@ -143,7 +143,7 @@ export async function syncGroup(
   const deadline = context.clock() + SYNC_WAIT_MS
   try {
     for (;;) {
-      const assignment = await context.broker.groups.coordinator.heartbeat({
+      const assignment = await context.groups.coordinator.heartbeat({
         groupId: request.groupId,
         memberId: request.memberId,
         memberEpoch: request.generationId,
@@ -168,7 +168,7 @@ export async function heartbeat(
   request: HeartbeatRequest,
 ): Promise<HeartbeatResponse> {
   try {
-    const assignment = await context.broker.groups.coordinator.heartbeat({
+    const assignment = await context.groups.coordinator.heartbeat({
       groupId: request.groupId,
       memberId: request.memberId,
       memberEpoch: request.generationId,
@@ -194,7 +194,7 @@ export async function leaveGroup(
   const results = await Promise.all(
     members.map(async ({ memberId, groupInstanceId }) => {
       try {
-        await context.broker.groups.coordinator.leave(request.groupId, memberId)
+        await context.groups.coordinator.leave(request.groupId, memberId)
         return { memberId, groupInstanceId, errorCode: ErrorCode.NONE }
       } catch (error) {
         return { memberId, groupInstanceId, errorCode: errorCodeFor(error) }

@@ -63,7 +63,7 @@ export async function offsetCommit(
   // One transaction for the lot: every partition shares its fate.
   let shared: number = ErrorCode.NONE
   try {
-    await context.broker.groups.coordinator.commit(request.groupId, committer, offsets)
+    await context.groups.coordinator.commit(request.groupId, committer, offsets)
   } catch (error) {
     shared = errorCodeFor(error)
   }
@@ -91,7 +91,7 @@ async function fetchGroup(
   wanted: readonly WantedTopics[] | null,
 ): Promise<OffsetFetchResponseGroup> {
   try {
-    const committed = await context.broker.groups.coordinator.committed(groupId)
+    const committed = await context.groups.coordinator.committed(groupId)
     const names = wanted?.map((t) => t.name) ?? [...new Set(committed.map((c) => c.topic))]
     const topics = await lookUpTopics(context, names)
     // Offsets belong to a topic's incarnation: a re-created topic starts with none.
