@@ -1,12 +1,9 @@
 import { handle } from 'hono/aws-lambda'
+import { ApiKeyTable } from '../lib/auth/api-key-table.ts'
+import { authModeFromEnv } from '../lib/auth/auth-mode.ts'
 import { configFromEnv } from '../lib/config.ts'
 import { createApp } from '../lib/http/app.ts'
-import { ApiKeyTable } from '../lib/http/auth/api-key-table.ts'
-import {
-  apiKeyAuthentication,
-  authModeFromEnv,
-  iamAuthentication,
-} from '../lib/http/auth/authenticate.ts'
+import { apiKeyAuthentication, iamAuthentication } from '../lib/http/authenticate.ts'
 import { cloudWatchBrokerMetrics } from '../lib/observability/broker-metrics.ts'
 import { observedHandler } from '../lib/observability/lambda-handler.ts'
 import { API_SERVICE } from '../lib/observability/metric-names.ts'

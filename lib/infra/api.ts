@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib'
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam'
 import { type FunctionUrl, FunctionUrlAuthType, InvokeMode } from 'aws-cdk-lib/aws-lambda'
 import { Construct } from 'constructs'
-import { AUTH_MODE_VARIABLE, type AuthMode } from '../http/auth/authenticate.ts'
+import { AUTH_MODE_VARIABLE, type AuthMode } from '../auth/auth-mode.ts'
 import { API_SERVICE } from '../observability/metric-names.ts'
 import { type TableId, tableDefinitions } from '../storage/tables.ts'
 import {

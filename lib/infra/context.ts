@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib'
+import { AUTH_MODES, type AuthMode } from '../auth/auth-mode.ts'
 import { ConfigError } from '../config.ts'
-import { AUTH_MODES, type AuthMode } from '../http/auth/authenticate.ts'
 import type { SluiceProps } from './sluice.ts'
 import type { LogLevel } from './sluice-function.ts'
 

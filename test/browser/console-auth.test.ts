@@ -1,10 +1,10 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { parseApiKey } from '../../lib/http/auth/api-key.ts'
-import { ApiKeyTable } from '../../lib/http/auth/api-key-table.ts'
-import { runApiKeysCommand } from '../../lib/http/auth/api-keys-command.ts'
-import { apiKeyAuthentication } from '../../lib/http/auth/authenticate.ts'
+import { parseApiKey } from '../../lib/auth/api-key.ts'
+import { ApiKeyTable } from '../../lib/auth/api-key-table.ts'
+import { runApiKeysCommand } from '../../lib/auth/api-keys-command.ts'
+import { apiKeyAuthentication } from '../../lib/http/authenticate.ts'
 import type { TestStorage } from '../support/storage.ts'
 import {
   type ConsoleServer,

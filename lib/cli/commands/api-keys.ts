@@ -1,5 +1,5 @@
 import { Command } from 'commander'
-import { API_KEYS_USAGE, runApiKeysCommand } from '../../http/auth/api-keys-command.ts'
+import { API_KEYS_USAGE, runApiKeysCommand } from '../../auth/api-keys-command.ts'
 import { EXIT, type ExitCode, ReportedFailure } from '../exit-codes.ts'
 import { type CliIo, writeLine } from '../io.ts'
 import { dataDirOption } from './dev.ts'
@@ -34,7 +34,7 @@ export function apiKeysCommand(io: CliIo): Command {
       const [{ configFromEnv }, { ApiKeyTable }, { createAwsClients }, { localEndpoints }] =
         await Promise.all([
           import('../../config.ts'),
-          import('../../http/auth/api-key-table.ts'),
+          import('../../auth/api-key-table.ts'),
           import('../../storage/aws-clients.ts'),
           import('../../local/endpoints-file.ts'),
         ])

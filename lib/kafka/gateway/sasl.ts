@@ -5,9 +5,8 @@
  * two SASL requests; anything else, or a failed attempt, closes it, as
  * Kafka's brokers do.
  */
-import { parseApiKey } from '../../http/auth/api-key.ts'
-import type { ApiKeyTable } from '../../http/auth/api-key-table.ts'
-import { isLiveApiKey } from '../../http/auth/authenticate.ts'
+import { parseApiKey } from '../../auth/api-key.ts'
+import type { ApiKeyTable } from '../../auth/api-key-table.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import type { SaslAuthenticateRequest } from '../protocol/messages/sasl-authenticate-request.ts'
 import type { SaslAuthenticateResponse } from '../protocol/messages/sasl-authenticate-response.ts'
@@ -25,7 +24,7 @@ export type SaslState = 'start' | 'handshaken' | 'authenticated'
 export function apiKeyCheck(keys: ApiKeyTable): ApiKeyCheck {
   return async (text) => {
     const key = parseApiKey(text)
-    return key !== undefined && (await isLiveApiKey(keys, key))
+    return key !== undefined && (await keys.isLive(key))
   }
 }
 

@@ -1,10 +1,10 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { formatApiKey, newApiKey, secretHash } from '../../../lib/auth/api-key.ts'
+import { ApiKeyTable } from '../../../lib/auth/api-key-table.ts'
 import { SluiceRequestError } from '../../../lib/client/errors.ts'
 import { Sluice } from '../../../lib/client/sluice.ts'
-import { formatApiKey, newApiKey, secretHash } from '../../../lib/http/auth/api-key.ts'
-import { ApiKeyTable } from '../../../lib/http/auth/api-key-table.ts'
-import { apiKeyAuthentication } from '../../../lib/http/auth/authenticate.ts'
+import { apiKeyAuthentication } from '../../../lib/http/authenticate.ts'
 import { countingFetch, type ServedApp, serveApp, uniqueName } from './support.ts'
 
 let served: ServedApp

@@ -7,10 +7,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
+import { formatApiKey, newApiKey, secretHash } from '../../../lib/auth/api-key.ts'
+import { ApiKeyTable } from '../../../lib/auth/api-key-table.ts'
+import type { AuthMode } from '../../../lib/auth/auth-mode.ts'
 import { CONSOLE_BUNDLE } from '../../../lib/console/bundle.generated.ts'
-import { formatApiKey, newApiKey, secretHash } from '../../../lib/http/auth/api-key.ts'
-import { ApiKeyTable } from '../../../lib/http/auth/api-key-table.ts'
-import type { AuthMode } from '../../../lib/http/auth/authenticate.ts'
 import { synthesizeApiBundle } from '../../../lib/infra/api-bundle.ts'
 import {
   functionUrlEvent,

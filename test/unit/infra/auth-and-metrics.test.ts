@@ -5,8 +5,8 @@ import {
   parseApiKey,
   secretHash,
   secretMatches,
-} from '../../../lib/http/auth/api-key.ts'
-import { authModeFromEnv } from '../../../lib/http/auth/authenticate.ts'
+} from '../../../lib/auth/api-key.ts'
+import { authModeFromEnv } from '../../../lib/auth/auth-mode.ts'
 import { operationOf } from '../../../lib/observability/request-metrics.ts'
 
 describe('API key format', () => {

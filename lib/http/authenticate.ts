@@ -1,41 +1,9 @@
 import type { MiddlewareHandler } from 'hono'
-import { ConfigError } from '../../config.ts'
-import { UnauthenticatedError } from '../../errors.ts'
-import { type ApiKey, parseApiKey, secretMatches } from './api-key.ts'
-import type { ApiKeyTable } from './api-key-table.ts'
-
-/**
- * How the deployed API authenticates. `iam`: AWS checks a SigV4 signature
- * before the function runs. `api-key`: the function checks a bearer key
- * against the hashes in the api-keys table. There is deliberately no "none".
- */
-export const AUTH_MODES = ['iam', 'api-key'] as const
-export type AuthMode = (typeof AUTH_MODES)[number]
-
-export const AUTH_MODE_VARIABLE = 'SLUICE_AUTH_MODE'
-
-function isAuthMode(text: string | undefined): text is AuthMode {
-  return AUTH_MODES.some((mode) => mode === text)
-}
-
-/** The Lambda handler refuses to start without a mode, so it is never served open. */
-export function authModeFromEnv(env: NodeJS.ProcessEnv = process.env): AuthMode {
-  const mode = env[AUTH_MODE_VARIABLE]
-  if (!isAuthMode(mode)) {
-    throw new ConfigError(
-      `${AUTH_MODE_VARIABLE} must be one of ${AUTH_MODES.join(', ')}; got '${mode ?? ''}'.`,
-    )
-  }
-  return mode
-}
+import { parseApiKey } from '../auth/api-key.ts'
+import type { ApiKeyTable } from '../auth/api-key-table.ts'
+import { UnauthenticatedError } from '../errors.ts'
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
-
-/** Whether a key is known and not revoked; the HTTP API and the Kafka gateway's SASL/PLAIN both ask. */
-export async function isLiveApiKey(keys: ApiKeyTable, key: ApiKey): Promise<boolean> {
-  const stored = await keys.get(key.keyId)
-  return stored !== undefined && secretMatches(key.secret, stored.secretHash)
-}
 
 /** Accepts requests bearing a live API key: `Authorization: Bearer sluice_<id>_<secret>`. */
 export function apiKeyAuthentication(keys: ApiKeyTable): MiddlewareHandler {
@@ -54,7 +22,7 @@ export function apiKeyAuthentication(keys: ApiKeyTable): MiddlewareHandler {
       )
     }
     // One message for both: the answer must not reveal which key ids exist.
-    if (!(await isLiveApiKey(keys, key))) {
+    if (!(await keys.isLive(key))) {
       throw new UnauthenticatedError('The API key is not valid: it is unknown or was revoked.')
     }
     await next()

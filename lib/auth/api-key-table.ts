@@ -6,9 +6,10 @@ import {
   PutCommand,
   paginateScan,
 } from '@aws-sdk/lib-dynamodb'
-import type { AwsClients } from '../../storage/aws-clients.ts'
-import { conditionalWrite, conditionHeld } from '../../storage/conditional-write.ts'
-import type { StorageNames } from '../../storage/tables.ts'
+import type { AwsClients } from '../storage/aws-clients.ts'
+import { conditionalWrite, conditionHeld } from '../storage/conditional-write.ts'
+import type { StorageNames } from '../storage/tables.ts'
+import { type ApiKey, secretMatches } from './api-key.ts'
 
 /** A stored API key: who it is for and the hash of its secret, never the secret. */
 export interface ApiKeyItem {
@@ -52,6 +53,12 @@ export class ApiKeyTable {
       () => new ApiKeyIdTakenError(item.keyId),
       (current) => isDeepStrictEqual(current, item),
     )
+  }
+
+  /** Whether a key is known and not revoked; the HTTP API and the Kafka gateway's SASL/PLAIN both ask. */
+  async isLive(key: ApiKey): Promise<boolean> {
+    const stored = await this.get(key.keyId)
+    return stored !== undefined && secretMatches(key.secret, stored.secretHash)
   }
 
   /** Strongly consistent, so a revoked key stops working at once. */
