@@ -1,15 +1,14 @@
 import { SluiceError } from '../errors.ts'
 
 /**
- * Consumer group and consumer instance errors, with the REST Proxy's codes.
- * Kafka's own group errors (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH, ...) have no
- * REST code of their own; they answer 409 with the proxy's "illegal state" code
- * 40903 and name the Kafka error first in the message, so a client can tell them apart.
+ * Consumer group and consumer instance errors. Kafka's own group errors
+ * (UNKNOWN_MEMBER_ID, STALE_MEMBER_EPOCH, ...) name the Kafka error first in
+ * the message: over HTTP they share the REST Proxy's "illegal state" code, and
+ * the name is how a client tells them apart.
  */
 
 export class ConsumerInstanceNotFoundError extends SluiceError {
-  override name = 'ConsumerInstanceNotFoundError'
-  readonly code = 40403
+  override readonly name = 'ConsumerInstanceNotFoundError'
   constructor(
     readonly groupId: string,
     readonly instanceId: string,
@@ -19,21 +18,18 @@ export class ConsumerInstanceNotFoundError extends SluiceError {
 }
 
 export class ConsumerGroupNotFoundError extends SluiceError {
-  override name = 'ConsumerGroupNotFoundError'
-  readonly code = 40405
+  override readonly name = 'ConsumerGroupNotFoundError'
   constructor(readonly groupId: string) {
     super(`Consumer group '${groupId}' not found.`)
   }
 }
 
 export class ConsumerFormatMismatchError extends SluiceError {
-  override name = 'ConsumerFormatMismatchError'
-  readonly code = 40601
+  override readonly name = 'ConsumerFormatMismatchError'
 }
 
 export class ConsumerInstanceExistsError extends SluiceError {
-  override name = 'ConsumerInstanceExistsError'
-  readonly code = 40902
+  override readonly name = 'ConsumerInstanceExistsError'
   constructor(
     readonly groupId: string,
     readonly instanceId: string,
@@ -44,14 +40,12 @@ export class ConsumerInstanceExistsError extends SluiceError {
 
 /** The request does not fit the instance's state: mixing subscription and assignment, seeking an unassigned partition. */
 export class IllegalConsumerStateError extends SluiceError {
-  override name = 'IllegalConsumerStateError'
-  readonly code = 40903
+  override readonly name = 'IllegalConsumerStateError'
 }
 
 /** Kafka's UNKNOWN_MEMBER_ID: the member left, expired, or never joined. */
 export class UnknownMemberIdError extends SluiceError {
-  override name = 'UnknownMemberIdError'
-  readonly code = 40903
+  override readonly name = 'UnknownMemberIdError'
   constructor(detail: string) {
     super(`UNKNOWN_MEMBER_ID: ${detail}`)
   }
@@ -59,8 +53,7 @@ export class UnknownMemberIdError extends SluiceError {
 
 /** Kafka's STALE_MEMBER_EPOCH: a commit from an older epoch, or for a partition the member does not own. */
 export class StaleMemberEpochError extends SluiceError {
-  override name = 'StaleMemberEpochError'
-  readonly code = 40903
+  override readonly name = 'StaleMemberEpochError'
   constructor(detail: string) {
     super(`STALE_MEMBER_EPOCH: ${detail}`)
   }
@@ -68,8 +61,7 @@ export class StaleMemberEpochError extends SluiceError {
 
 /** Kafka's FENCED_MEMBER_EPOCH: a heartbeat from an epoch the group has moved past; the member must rejoin. */
 export class FencedMemberEpochError extends SluiceError {
-  override name = 'FencedMemberEpochError'
-  readonly code = 40903
+  override readonly name = 'FencedMemberEpochError'
   constructor(detail: string) {
     super(`FENCED_MEMBER_EPOCH: ${detail}`)
   }
@@ -77,8 +69,7 @@ export class FencedMemberEpochError extends SluiceError {
 
 /** Kafka's NON_EMPTY_GROUP: the change needs a group without members. */
 export class GroupNotEmptyError extends SluiceError {
-  override name = 'GroupNotEmptyError'
-  readonly code = 40903
+  override readonly name = 'GroupNotEmptyError'
   constructor(
     readonly groupId: string,
     action: string,
@@ -89,13 +80,11 @@ export class GroupNotEmptyError extends SluiceError {
 
 /** auto.offset.reset is `none` and a partition has no usable committed offset. */
 export class NoOffsetForPartitionError extends SluiceError {
-  override name = 'NoOffsetForPartitionError'
-  readonly code = 40903
+  override readonly name = 'NoOffsetForPartitionError'
 }
 
 export class InvalidConsumerConfigError extends SluiceError {
-  override name = 'InvalidConsumerConfigError'
-  readonly code = 42204
+  override readonly name = 'InvalidConsumerConfigError'
   constructor(detail: string) {
     super(`Invalid consumer configuration: ${detail}`)
   }
@@ -103,8 +92,7 @@ export class InvalidConsumerConfigError extends SluiceError {
 
 /** Another request changed the same consumer instance at the same time, more often than retries absorb. */
 export class ConcurrentInstanceUpdateError extends SluiceError {
-  override name = 'ConcurrentInstanceUpdateError'
-  readonly code = 40903
+  override readonly name = 'ConcurrentInstanceUpdateError'
   constructor(
     readonly groupId: string,
     readonly instanceId: string,
@@ -116,8 +104,7 @@ export class ConcurrentInstanceUpdateError extends SluiceError {
 }
 
 export class ConsumerNotFoundError extends SluiceError {
-  override name = 'ConsumerNotFoundError'
-  readonly code = 404
+  override readonly name = 'ConsumerNotFoundError'
   constructor(
     readonly groupId: string,
     readonly consumerId: string,
@@ -127,8 +114,7 @@ export class ConsumerNotFoundError extends SluiceError {
 }
 
 export class CommittedOffsetNotFoundError extends SluiceError {
-  override name = 'CommittedOffsetNotFoundError'
-  readonly code = 404
+  override readonly name = 'CommittedOffsetNotFoundError'
   constructor(groupId: string, topic: string, partition: number) {
     super(
       `Consumer group '${groupId}' has no committed offset for partition ${partition} of '${topic}'.`,

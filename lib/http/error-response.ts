@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { SluiceError } from '../errors.ts'
 import { storageErrorFor } from '../storage/storage-errors.ts'
+import { confluentCode, statusOf } from './confluent-codes.ts'
 
 export interface ErrorBody {
   readonly error_code: number
@@ -9,7 +10,12 @@ export interface ErrorBody {
 }
 
 export function errorBody(error: SluiceError): ErrorBody {
-  return { error_code: error.code, message: error.message }
+  return { error_code: confluentCode(error), message: error.message }
+}
+
+/** The HTTP status an error answers with. */
+export function errorStatus(error: SluiceError): ContentfulStatusCode {
+  return statusOf(confluentCode(error)) as ContentfulStatusCode
 }
 
 /**
@@ -21,7 +27,7 @@ export function errorResponse(
   c: Context,
 ): { readonly status: ContentfulStatusCode; readonly body: ErrorBody } {
   if (error instanceof SluiceError) {
-    return { status: error.status as ContentfulStatusCode, body: errorBody(error) }
+    return { status: errorStatus(error), body: errorBody(error) }
   }
   const logged = {
     level: 'error',
@@ -32,7 +38,7 @@ export function errorResponse(
   const storage = storageErrorFor(error)
   if (storage) {
     console.error(JSON.stringify({ ...logged, message: 'Storage request failed' }))
-    return { status: storage.status as ContentfulStatusCode, body: errorBody(storage) }
+    return { status: errorStatus(storage), body: errorBody(storage) }
   }
   console.error(JSON.stringify({ ...logged, message: 'Unhandled error' }))
   return { status: 500, body: { error_code: 500, message: 'Internal server error.' } }

@@ -1,7 +1,7 @@
 import type { Type } from 'avsc'
 import type { PayloadFormat, SchemalessFormat } from '../broker/payload-formats.ts'
 import type { Payload } from '../broker/produce-record.ts'
-import { PayloadConversionError, SluiceError } from '../errors.ts'
+import { PayloadConversionError, ServiceError } from '../errors.ts'
 import { AvroDataError, avroValueFromJson } from '../registry/avro-json.ts'
 import { deserializeAvro, serializeAvro } from '../registry/avro-serde.ts'
 import type { SchemaRegistry } from '../registry/registry.ts'
@@ -101,7 +101,7 @@ export async function readPayload(
     }
     return { type: format, data: fromPayload(format, bytes) }
   } catch (error) {
-    if (storageErrorFor(error) || (error instanceof SluiceError && error.status >= 500)) throw error
+    if (storageErrorFor(error) || error instanceof ServiceError) throw error
     throw new PayloadConversionError(
       `${what} cannot be read as ${format}: ${(error as Error).message.replace(/\.+$/, '')}.`,
     )

@@ -1,5 +1,5 @@
 import type { SubjectVersionRef } from '../broker/produce-record.ts'
-import { SluiceError } from '../errors.ts'
+import { ServiceError, SluiceError } from '../errors.ts'
 import {
   InvalidProduceSchemaError,
   InvalidSchemaError,
@@ -127,7 +127,7 @@ async function registryStep<T>(context: string, step: () => Promise<T>): Promise
     if (error instanceof InvalidSchemaError || error instanceof SchemaTooLargeError) {
       throw new InvalidProduceSchemaError(`${context} is invalid: ${error.message}`)
     }
-    if (error instanceof SluiceError && error.status < 500) {
+    if (error instanceof SluiceError && !(error instanceof ServiceError)) {
       throw new SchemaSerializationError(`${context} could not be used: ${error.message}`)
     }
     throw error

@@ -1,4 +1,4 @@
-import { PayloadConversionError, SluiceError } from '../../errors.ts'
+import { PayloadConversionError, ServiceError } from '../../errors.ts'
 import type { ConsumedRecord } from '../../groups/consumer-instances.ts'
 import { ConsumerFormatMismatchError, InvalidConsumerConfigError } from '../../groups/errors.ts'
 import type { DecodedAvro } from '../../registry/avro-serde.ts'
@@ -54,7 +54,7 @@ export const CONSUMER_FORMATS = {
         return { data, schemaId }
       } catch (error) {
         // A registry that cannot answer is a storage failure, not a property of the record.
-        if (storageErrorFor(error) || (error instanceof SluiceError && error.status >= 500)) {
+        if (storageErrorFor(error) || error instanceof ServiceError) {
           throw error
         }
         throw unreadable(

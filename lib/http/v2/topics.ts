@@ -4,6 +4,7 @@ import { checkRecords } from '../../broker/record-checks.ts'
 import { resolveTopicConfigs } from '../../broker/topic-configs.ts'
 import { SchemaSelector } from '../../registry/schema-selection.ts'
 import type { TopicItem } from '../../storage/topic-table.ts'
+import { confluentCode } from '../confluent-codes.ts'
 import type { HttpDeps } from '../deps.ts'
 import { nonNegativeInteger } from '../params.ts'
 import { parseWith, readJson } from '../request-body.ts'
@@ -98,7 +99,7 @@ export function v2TopicRoutes({ broker, registry }: HttpDeps): Hono {
           : {
               partition: null,
               offset: null,
-              error_code: outcome.error.code,
+              error_code: confluentCode(outcome.error),
               error: outcome.error.message,
             },
       ),

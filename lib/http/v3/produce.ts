@@ -10,7 +10,7 @@ import { SchemaSelector } from '../../registry/schema-selection.ts'
 import type { ProducerIdentity } from '../../storage/producer-sequences.ts'
 import { concatenatedJson } from '../concatenated-json.ts'
 import type { HttpDeps } from '../deps.ts'
-import { errorBody, errorResponse } from '../error-response.ts'
+import { errorBody, errorResponse, errorStatus } from '../error-response.ts'
 import { jsonBody, parseWith, requireJsonContentType } from '../request-body.ts'
 import { produceRecordBody, toProduceRecord } from './produce-request.ts'
 import { producerFields, producerOf } from './producers.ts'
@@ -87,7 +87,7 @@ export function produceRoutes({ broker, clusterId, registry }: HttpDeps): Hono {
           },
         }
       : {
-          status: outcome.ok ? 500 : outcome.error.status,
+          status: outcome.ok ? 500 : errorStatus(outcome.error),
           body: errorBody(
             outcome.ok ? new BadRequestError('Record was not produced.') : outcome.error,
           ),

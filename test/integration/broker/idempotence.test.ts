@@ -147,7 +147,7 @@ describe('an idempotent produce', () => {
     )
     const [error] = errorsOf(gapped)
     expect(error).toBeInstanceOf(OutOfOrderSequenceError)
-    expect(error).toMatchObject({ code: 40904, status: 409, expectedSequence: 1 })
+    expect(error).toMatchObject({ expectedSequence: 1 })
     expect(error?.message).toMatch(
       /^OUT_OF_ORDER_SEQUENCE_NUMBER: partition 0 expected sequence 1, got 2/,
     )
@@ -270,7 +270,6 @@ describe('a new epoch', () => {
       )
       const [error] = errorsOf(refused)
       expect(error).toBeInstanceOf(InvalidProducerEpochError)
-      expect(error).toMatchObject({ code: 40905, status: 409 })
       expect(error?.message).toMatch(/^INVALID_PRODUCER_EPOCH: .*fenced by epoch 1/)
     }
     // The new session starts its sequences over.
@@ -294,7 +293,6 @@ describe('a commit whose answer is lost', () => {
     const lose = loseEveryAttempt()
     const failed = produce(ctx.broker.appender, topic, [record({ value: 'maybe' })])
     await expect(failed).rejects.toBeInstanceOf(CommitOutcomeUnknownError)
-    await expect(failed).rejects.toMatchObject({ code: 50004, status: 500 })
     await expect(failed).rejects.toThrow(/may or may not be stored/)
     expect(lose.hits).toBeGreaterThan(1)
     // It did land: exactly the case a blind retry would have doubled.
