@@ -1,12 +1,13 @@
 import { configFromEnv } from '../lib/config.ts'
+import { sweepGroups } from '../lib/runtime/group-sweep.ts'
 import { createServices } from '../lib/runtime/services.ts'
 import { createAwsClients } from '../lib/storage/aws-clients.ts'
 
 const config = configFromEnv()
-const { groups } = createServices(createAwsClients(), config.names)
+const services = createServices(createAwsClients(), config.names)
 
 /**
  * Run on a schedule: removes idle v2 consumer instances and group members
  * whose session ran out in groups no request has touched since.
  */
-export const handler = () => groups.sweeper.sweep()
+export const handler = () => sweepGroups(services)

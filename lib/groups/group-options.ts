@@ -31,18 +31,3 @@ export const DEFAULT_GROUP_OPTIONS: GroupOptions = {
   maxConflictRetries: 10,
   clock: Date.now,
 }
-
-export interface ConsumerOptions {
-  /** consumer.instance.timeout.ms: an instance nobody calls for this long is removed. */
-  readonly instanceTimeoutMs: number
-  /** auto.commit.interval.ms: how often a records call commits what earlier calls returned. */
-  readonly autoCommitIntervalMs: number
-  /** A records call that waits for data looks again after these intervals, doubling from min to max. */
-  readonly pollIntervalMs: { readonly min: number; readonly max: number }
-}
-
-export const DEFAULT_CONSUMER_OPTIONS: ConsumerOptions = {
-  instanceTimeoutMs: 300_000,
-  autoCommitIntervalMs: 5_000,
-  pollIntervalMs: { min: 50, max: 500 },
-}

@@ -32,6 +32,7 @@ export interface AppOptions extends HttpDeps {
 export function createApp({
   broker,
   groups,
+  consumerInstances,
   maintenance,
   registry,
   clusterId,
@@ -40,7 +41,7 @@ export function createApp({
   authenticate,
   maintenanceRunTasks = MAINTENANCE_TASKS,
 }: AppOptions): Hono {
-  const deps: HttpDeps = { broker, groups, maintenance, registry, clusterId }
+  const deps: HttpDeps = { broker, groups, consumerInstances, maintenance, registry, clusterId }
   const app = new Hono()
 
   app.onError(respondWithError)

@@ -3,12 +3,12 @@ import { resolve } from 'node:path'
 import { serve } from '@hono/node-server'
 import { ApiKeyTable } from '../auth/api-key-table.ts'
 import type { SluiceConfig } from '../config.ts'
-import type { GroupServiceOptions } from '../groups/group-services.ts'
 import { createApp } from '../http/app.ts'
 import { apiKeyAuthentication } from '../http/authenticate.ts'
 import { apiKeyCheck } from '../kafka/gateway/sasl.ts'
 import { type KafkaGateway, startKafkaGateway } from '../kafka/gateway/server.ts'
 import { runEvery } from '../maintenance/schedule.ts'
+import type { GroupTimers } from '../runtime/services.ts'
 import { createServices } from '../runtime/services.ts'
 import { createAwsClients, type EngineEndpoints } from '../storage/aws-clients.ts'
 import { bootstrapStorage } from './bootstrap.ts'
@@ -34,7 +34,7 @@ export interface DevServerOptions {
   readonly host: string
   readonly engines: DevServerEngines
   /** Consumer group timers, e.g. sessions shorter than Kafka allows, for tests. */
-  readonly groups?: GroupServiceOptions
+  readonly groups?: GroupTimers
   /** `api-key`: requests need a key from the api-keys table, as a stack deployed in that mode wants. */
   readonly auth?: 'none' | 'api-key'
   /** Also serve Kafka's wire protocol on this port (0 picks a free one); the rest comes from `config.kafka`. */
@@ -66,7 +66,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     await bootstrapStorage(clients, options.config.names)
     const services = createServices(clients, options.config.names, {
       maintenance: options.config.maintenance,
-      ...(options.groups && { groups: options.groups }),
+      ...options.groups,
     })
     const app = createApp({
       ...services,

@@ -6,26 +6,35 @@
  */
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { type Broker, type BrokerOptions, createBroker } from '../broker/broker.ts'
+import type { GroupOptions } from '../groups/group-options.ts'
+import { createGroupServices, type GroupServices } from '../groups/group-services.ts'
 import {
-  createGroupServices,
-  type GroupServiceOptions,
-  type GroupServices,
-} from '../groups/group-services.ts'
+  type ConsumerInstances,
+  createConsumerInstances,
+} from '../http/v2/instances/consumer-instances.ts'
+import type { InstanceOptions } from '../http/v2/instances/instance-options.ts'
 import { Maintenance } from '../maintenance/maintenance.ts'
 import type { MaintenanceOptions } from '../maintenance/options.ts'
 import { createSchemaRegistry, type SchemaRegistry } from '../registry/registry.ts'
 import type { AwsClients } from '../storage/aws-clients.ts'
 import type { StorageNames } from '../storage/tables.ts'
 
-export interface ServiceOptions extends BrokerOptions {
+/** Group and v2 consumer timers: Kafka's and the REST Proxy's by default, shorter in tests. */
+export interface GroupTimers {
+  readonly groups?: Partial<GroupOptions>
+  readonly consumerInstances?: Partial<InstanceOptions>
+}
+
+export interface ServiceOptions extends BrokerOptions, GroupTimers {
   readonly maintenance?: Partial<MaintenanceOptions>
-  readonly groups?: GroupServiceOptions
 }
 
 /** What the front ends (HTTP, Kafka) and the scheduled functions work with. */
 export interface Services {
   readonly broker: Broker
   readonly groups: GroupServices
+  /** The REST v2 API's stateful consumers, members of the groups above. */
+  readonly consumerInstances: ConsumerInstances
   readonly maintenance: Maintenance
   readonly registry: SchemaRegistry
 }
@@ -36,17 +45,21 @@ export function createServices(
   names: StorageNames,
   options: ServiceOptions = {},
 ): Services {
+  const documents = DynamoDBDocumentClient.from(clients.dynamodb)
   const broker = createBroker(clients, names, {
     ...(options.appender && { appender: options.appender }),
     ...(options.reader && { reader: options.reader }),
   })
+  const groups = createGroupServices(documents, names.tables, broker, options.groups)
   return {
     broker,
-    groups: createGroupServices(
-      DynamoDBDocumentClient.from(clients.dynamodb),
-      names.tables,
+    groups,
+    consumerInstances: createConsumerInstances(
+      documents,
+      names.tables.consumerInstances,
+      groups.coordinator,
       broker,
-      options.groups,
+      options.consumerInstances,
     ),
     maintenance: new Maintenance(clients, names, options.maintenance),
     registry: createSchemaRegistry(clients, names),

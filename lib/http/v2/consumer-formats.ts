@@ -1,9 +1,9 @@
 import { PayloadConversionError, ServiceError } from '../../errors.ts'
-import type { ConsumedRecord } from '../../groups/consumer-instances.ts'
 import { ConsumerFormatMismatchError, InvalidConsumerConfigError } from '../../groups/errors.ts'
 import type { DecodedAvro } from '../../registry/avro-serde.ts'
 import { storageErrorFor } from '../../storage/storage-errors.ts'
 import { fromPayload } from '../payloads.ts'
+import type { ConsumedRecord } from './instances/consumer-instances.ts'
 import { V2_CONTENT_TYPE } from './produce-request.ts'
 
 /** What a format makes of a stored key or value: JSON, and the schema id when it has one. */

@@ -2,13 +2,13 @@ import { z } from 'zod'
 import type { StartPosition } from '../../broker/reader.ts'
 import { BadRequestError } from '../../errors.ts'
 import { ASSIGNOR_NAMES } from '../../groups/assignors/assignors.ts'
-import type { CreateInstanceRequest, SeekRequest } from '../../groups/consumer-instances.ts'
 import { InvalidConsumerConfigError } from '../../groups/errors.ts'
 import { AUTO_OFFSET_RESETS, DEFAULT_AUTO_OFFSET_RESET } from '../../groups/offset-reset.ts'
 import type { Subscription } from '../../groups/subscription.ts'
 import type { TopicPartition } from '../../groups/topic-partitions.ts'
 import { describeZodError } from '../request-body.ts'
 import { consumerFormat } from './consumer-formats.ts'
+import type { CreateInstanceRequest, SeekRequest } from './instances/consumer-instances.ts'
 
 /** The REST Proxy sends config values as strings; JSON booleans and numbers are taken too. */
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')])

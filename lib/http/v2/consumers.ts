@@ -1,6 +1,5 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import type { InstanceId } from '../../groups/instance-store.ts'
 import { deserializeAvro } from '../../registry/avro-serde.ts'
 import type { HttpDeps } from '../deps.ts'
 import { optionalNonNegativeInteger } from '../params.ts'
@@ -25,6 +24,7 @@ import {
   subscriptionBody,
   toSubscription,
 } from './consumer-requests.ts'
+import type { InstanceId } from './instances/instance-store.ts'
 import { v2Json } from './topics.ts'
 
 /**
@@ -55,8 +55,7 @@ function noContent(c: Context) {
 }
 
 /** The REST Proxy v2 consumer API under /consumers, every instance's state in DynamoDB. */
-export function v2ConsumerRoutes({ groups, registry }: HttpDeps): Hono {
-  const { consumers } = groups
+export function v2ConsumerRoutes({ consumerInstances: consumers, registry }: HttpDeps): Hono {
   const app = new Hono()
   const instance = '/:group/instances/:instance'
 

@@ -7,9 +7,9 @@ import type { MiddlewareHandler } from 'hono'
 import { inject } from 'vitest'
 import type { Broker } from '../../../lib/broker/broker.ts'
 import { configFromEnv } from '../../../lib/config.ts'
-import type { GroupServiceOptions } from '../../../lib/groups/group-services.ts'
 import { createApp } from '../../../lib/http/app.ts'
 import { type DevServer, startDevServer } from '../../../lib/local/dev-server.ts'
+import type { GroupTimers } from '../../../lib/runtime/services.ts'
 import { createServices } from '../../../lib/runtime/services.ts'
 import { storageNamesForPrefix } from '../../../lib/storage/tables.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
@@ -23,14 +23,11 @@ export interface ServedApp {
 
 /** The app on a loopback port over fresh test storage, whose clients a test can inject faults into. */
 export async function serveApp(
-  options: {
-    readonly groups?: GroupServiceOptions
-    readonly authenticate?: MiddlewareHandler
-  } = {},
+  options: { readonly groups?: GroupTimers; readonly authenticate?: MiddlewareHandler } = {},
 ): Promise<ServedApp> {
   const storage = await createTestStorage()
   const services = createServices(storage.clients, storage.names, {
-    ...(options.groups && { groups: options.groups }),
+    ...options.groups,
   })
   const app = createApp({
     ...services,
@@ -52,7 +49,7 @@ export async function serveApp(
  * The dev server, as `sluice dev` starts it, on a free port: over the engines
  * of this test run (or AWS_ENDPOINT_URL's), with tables of its own.
  */
-export function startTestDevServer(groups?: GroupServiceOptions): Promise<DevServer> {
+export function startTestDevServer(groups?: GroupTimers): Promise<DevServer> {
   const engines = inject('engines')
   return startDevServer({
     config: {
@@ -68,13 +65,13 @@ export function startTestDevServer(groups?: GroupServiceOptions): Promise<DevSer
 }
 
 /** Group timers for tests: sessions far below Kafka's 6 s minimum, which only server options may set. */
-export function shortSessions(sessionMs: number): GroupServiceOptions {
+export function shortSessions(sessionMs: number): GroupTimers {
   return {
     groups: {
       sessionTimeoutMs: { default: sessionMs, min: 100, max: 60_000 },
       heartbeatIntervalMs: Math.min(3000, sessionMs / 4),
     },
-    consumers: { pollIntervalMs: { min: 20, max: 100 } },
+    consumerInstances: { pollIntervalMs: { min: 20, max: 100 } },
   }
 }
 

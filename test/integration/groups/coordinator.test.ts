@@ -7,6 +7,7 @@ import {
   UnknownMemberIdError,
 } from '../../../lib/groups/errors.ts'
 import { heldBy } from '../../../lib/groups/group-records.ts'
+import { sweepGroups } from '../../../lib/runtime/group-sweep.ts'
 import { countCommands, gateCommand, loseResponse } from '../../support/faults.ts'
 import { createTopic, type Harness, uniqueTopic } from '../http/support.ts'
 import { Consumer, createGroupsHarness, testGroupOptions, uniqueGroup } from './support.ts'
@@ -19,7 +20,7 @@ let coordinator: GroupCoordinator
 beforeAll(async () => {
   h = await createGroupsHarness({
     ...testGroupOptions(SESSION_MS),
-    consumers: { instanceTimeoutMs: SESSION_MS, autoCommitIntervalMs: 0 },
+    consumerInstances: { instanceTimeoutMs: SESSION_MS, autoCommitIntervalMs: 0 },
   })
   coordinator = h.groups.coordinator
 })
@@ -203,7 +204,7 @@ describe('idle instances', () => {
     expect(late.status).toBe(404)
     expect(late.body.error_code).toBe(40403)
     expect((await h.groups.admin.describe(group)).members).toEqual([])
-    expect(await h.groups.sweeper.sweep()).toEqual({
+    expect(await sweepGroups(h)).toEqual({
       instancesExpired: 0,
       membersExpired: 0,
     })
@@ -226,14 +227,14 @@ describe('the sweep', () => {
     await idle.subscribe([topic])
     await sleep(SESSION_MS + 100)
 
-    const result = await h.groups.sweeper.sweep()
+    const result = await sweepGroups(h)
     expect(result.instancesExpired).toBe(1)
     expect(result.membersExpired).toBe(1)
     for (const group of [quiet, idleGroup]) {
       expect((await h.groups.admin.describe(group)).state).toBe('EMPTY')
     }
     expect((await idle.records()).status).toBe(404)
-    expect(await h.groups.sweeper.sweep()).toEqual({
+    expect(await sweepGroups(h)).toEqual({
       instancesExpired: 0,
       membersExpired: 0,
     })

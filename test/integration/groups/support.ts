@@ -2,8 +2,8 @@
 import { randomBytes } from 'node:crypto'
 import { expect } from 'vitest'
 import { heldBy } from '../../../lib/groups/group-records.ts'
-import type { GroupServiceOptions } from '../../../lib/groups/group-services.ts'
 import { createApp } from '../../../lib/http/app.ts'
+import type { GroupTimers } from '../../../lib/runtime/services.ts'
 import { createServices } from '../../../lib/runtime/services.ts'
 import { createTestStorage } from '../../support/storage.ts'
 import {
@@ -28,21 +28,21 @@ export function heartbeatInterval(sessionMs: number): number {
  * Group timers for tests: sessions far below Kafka's 6 s minimum (only options
  * may set that), auto-commit on every records call, quick long-poll checks.
  */
-export function testGroupOptions(sessionMs: number): GroupServiceOptions {
+export function testGroupOptions(sessionMs: number): GroupTimers {
   return {
     groups: {
       sessionTimeoutMs: { default: sessionMs, min: 100, max: 60_000 },
       heartbeatIntervalMs: heartbeatInterval(sessionMs),
     },
-    consumers: { autoCommitIntervalMs: 0, pollIntervalMs: { min: 20, max: 100 } },
+    consumerInstances: { autoCommitIntervalMs: 0, pollIntervalMs: { min: 20, max: 100 } },
   }
 }
 
 export async function createGroupsHarness(
-  options: GroupServiceOptions = testGroupOptions(10_000),
+  options: GroupTimers = testGroupOptions(10_000),
 ): Promise<Harness> {
   const storage = await createTestStorage()
-  const services = createServices(storage.clients, storage.names, { groups: options })
+  const services = createServices(storage.clients, storage.names, options)
   const app = createApp({
     ...services,
     clusterId: 'local',

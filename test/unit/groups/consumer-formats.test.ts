@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { PayloadConversionError } from '../../../lib/errors.ts'
-import type { ConsumedRecord } from '../../../lib/groups/consumer-instances.ts'
 import {
   ConsumerFormatMismatchError,
   InvalidConsumerConfigError,
 } from '../../../lib/groups/errors.ts'
 import { checkAccept, consumerFormat, v2Record } from '../../../lib/http/v2/consumer-formats.ts'
+import type { ConsumedRecord } from '../../../lib/http/v2/instances/consumer-instances.ts'
 
 function record(key: string | null, value: string | null): ConsumedRecord {
   const bytes = (text: string | null) => (text === null ? null : new TextEncoder().encode(text))

@@ -6,12 +6,12 @@ import {
   PutCommand,
   paginateScan,
 } from '@aws-sdk/lib-dynamodb'
-import { conditionalWrite } from '../storage/conditional-write.ts'
-import type { AssignorName } from './assignors/assignors.ts'
-import { ConsumerInstanceExistsError } from './errors.ts'
-import type { AutoOffsetReset } from './offset-reset.ts'
-import type { Subscription } from './subscription.ts'
-import type { PartitionKey } from './topic-partitions.ts'
+import type { AssignorName } from '../../../groups/assignors/assignors.ts'
+import { ConsumerInstanceExistsError } from '../../../groups/errors.ts'
+import type { AutoOffsetReset } from '../../../groups/offset-reset.ts'
+import type { Subscription } from '../../../groups/subscription.ts'
+import type { PartitionKey } from '../../../groups/topic-partitions.ts'
+import { conditionalWrite } from '../../../storage/conditional-write.ts'
 
 /** How an instance gets partitions: not at all yet, from its group, or by naming them itself. */
 export type InstanceMode =

@@ -1,17 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { LogReader, ReadRecord, StartPosition } from '../broker/reader.ts'
-import { OffsetOutOfRangeError, type SluiceError } from '../errors.ts'
-import type { TopicItem } from '../storage/topic-table.ts'
-import type { Position } from './instance-store.ts'
-import { type AutoOffsetReset, resetStart } from './offset-reset.ts'
-import type { CommittedOffset } from './offset-store.ts'
-import type { TopicMetadata } from './topic-metadata.ts'
+import type { LogReader, ReadRecord, StartPosition } from '../../../broker/reader.ts'
+import { OffsetOutOfRangeError, type SluiceError } from '../../../errors.ts'
+import { type AutoOffsetReset, resetStart } from '../../../groups/offset-reset.ts'
+import type { CommittedOffset } from '../../../groups/offset-store.ts'
+import type { TopicMetadata } from '../../../groups/topic-metadata.ts'
 import {
   type PartitionKey,
   parsePartitionKey,
   partitionKeyOf,
   topicsOf,
-} from './topic-partitions.ts'
+} from '../../../groups/topic-partitions.ts'
+import type { TopicItem } from '../../../storage/topic-table.ts'
+import type { Position } from './instance-store.ts'
 
 export interface FetchLimits {
   readonly maxRecords: number

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import type { LogReader, ReadRecord, StartPosition } from '../broker/reader.ts'
-import type { Topics } from '../broker/topics.ts'
-import { backoff } from '../common/backoff.ts'
-import { SluiceError } from '../errors.ts'
-import type { TopicItem } from '../storage/topic-table.ts'
-import type { GroupCoordinator, MemberAssignment, OffsetToCommit } from './coordinator.ts'
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { LogReader, ReadRecord, StartPosition } from '../../../broker/reader.ts'
+import type { Topics } from '../../../broker/topics.ts'
+import { backoff } from '../../../common/backoff.ts'
+import { SluiceError } from '../../../errors.ts'
+import type {
+  GroupCoordinator,
+  MemberAssignment,
+  OffsetToCommit,
+} from '../../../groups/coordinator.ts'
 import {
   ConcurrentInstanceUpdateError,
   ConsumerInstanceNotFoundError,
@@ -12,28 +16,33 @@ import {
   IllegalConsumerStateError,
   StaleMemberEpochError,
   UnknownMemberIdError,
-} from './errors.ts'
-import type { ConsumerOptions } from './group-options.ts'
+} from '../../../groups/errors.ts'
+import { validateGroupId, validateInstanceName } from '../../../groups/names.ts'
+import type { CommittedOffset } from '../../../groups/offset-store.ts'
 import {
-  InstanceConflictError,
-  type InstanceId,
-  type InstanceRecord,
-  type InstanceSettings,
-  type InstanceStore,
-  type Position,
-} from './instance-store.ts'
-import { validateGroupId, validateInstanceName } from './names.ts'
-import type { CommittedOffset } from './offset-store.ts'
-import type { FetchLimits, RecordFetcher } from './record-fetcher.ts'
-import { checkedSubscription, matchTopics, type Subscription } from './subscription.ts'
-import type { TopicMetadata } from './topic-metadata.ts'
+  checkedSubscription,
+  matchTopics,
+  type Subscription,
+} from '../../../groups/subscription.ts'
+import { TopicMetadata } from '../../../groups/topic-metadata.ts'
 import {
   type PartitionKey,
   parsePartitionKey,
   partitionKeyOf,
   sortPartitionKeys,
   type TopicPartition,
-} from './topic-partitions.ts'
+} from '../../../groups/topic-partitions.ts'
+import type { TopicItem } from '../../../storage/topic-table.ts'
+import { DEFAULT_INSTANCE_OPTIONS, type InstanceOptions } from './instance-options.ts'
+import {
+  InstanceConflictError,
+  type InstanceId,
+  type InstanceRecord,
+  type InstanceSettings,
+  InstanceStore,
+  type Position,
+} from './instance-store.ts'
+import { type FetchLimits, RecordFetcher } from './record-fetcher.ts'
 
 export interface CreateInstanceRequest extends InstanceSettings {
   readonly groupId: string
@@ -98,8 +107,7 @@ export class ConsumerInstances {
     private readonly reader: LogReader,
     private readonly fetcher: RecordFetcher,
     private readonly metadata: TopicMetadata,
-    private readonly options: ConsumerOptions,
-    private readonly clock: () => number,
+    private readonly options: InstanceOptions,
   ) {}
 
   async create(request: CreateInstanceRequest): Promise<InstanceRecord> {
@@ -109,7 +117,7 @@ export class ConsumerInstances {
     if (request.sessionTimeoutMs !== undefined) {
       this.coordinator.sessionTimeout(request.sessionTimeoutMs)
     }
-    const now = this.clock()
+    const now = this.options.clock()
     const instance: InstanceRecord = {
       groupId: request.groupId,
       instanceId,
@@ -134,7 +142,7 @@ export class ConsumerInstances {
   /** Closes the instance as Kafka's consumer.close() does: commit (if auto), leave, and go. */
   async delete(id: InstanceId): Promise<void> {
     for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-      const instance = await this.live(id, this.clock())
+      const instance = await this.live(id, this.options.clock())
       await this.close(instance)
       try {
         await this.store.delete(instance)
@@ -331,9 +339,9 @@ export class ConsumerInstances {
   /** Removes idle instances the table's TTL has not removed yet; returns how many. */
   async expireIdle(): Promise<number> {
     let expired = 0
-    for (const id of await this.store.idle(this.clock())) {
+    for (const id of await this.store.idle(this.options.clock())) {
       const instance = await this.store.get(id)
-      if (instance && instance.idleDeadline < this.clock()) {
+      if (instance && instance.idleDeadline < this.options.clock()) {
         await this.retire(instance)
         expired++
       }
@@ -351,7 +359,7 @@ export class ConsumerInstances {
     step: (instance: InstanceRecord, now: number) => Promise<InstanceChange<T>>,
   ): Promise<T> {
     for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-      const now = this.clock()
+      const now = this.options.clock()
       const instance = await this.live(id, now)
       const { next, value, error } = await step(instance, now)
       const idleFor = this.options.instanceTimeoutMs
@@ -542,4 +550,29 @@ export class ConsumerInstances {
         return (await this.topics.offsets(topic, request.partition)).logEndOffset
     }
   }
+}
+
+/** The v2 consumer instances over their table: members of the groups the coordinator keeps, reading the log. */
+export function createConsumerInstances(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  coordinator: GroupCoordinator,
+  log: { readonly topics: Topics; readonly reader: LogReader },
+  options: Partial<InstanceOptions> = {},
+): ConsumerInstances {
+  const settings = { ...DEFAULT_INSTANCE_OPTIONS, ...options }
+  const metadata = new TopicMetadata(log.topics)
+  const fetcher = new RecordFetcher(metadata, log.reader, {
+    pollIntervalMs: settings.pollIntervalMs,
+    clock: settings.clock,
+  })
+  return new ConsumerInstances(
+    new InstanceStore(documents, table),
+    coordinator,
+    log.topics,
+    log.reader,
+    fetcher,
+    metadata,
+    settings,
+  )
 }
