@@ -149,10 +149,18 @@ export class LogAppender {
     return outcomes
   }
 
-  /** Appends ranges already encoded, one per partition; each range gets its base offset or its error. */
-  async appendEncoded(topic: TopicItem, ranges: readonly EncodedRange[]): Promise<RangeOutcome[]> {
+  /**
+   * Appends ranges already encoded, one per partition; each range gets its base
+   * offset or its error. With `producer`, every range carries its sequences,
+   * and a range stored before gets its original base offset.
+   */
+  async appendEncoded(
+    topic: TopicItem,
+    ranges: readonly EncodedRange[],
+    producer?: ProducerIdentity,
+  ): Promise<RangeOutcome[]> {
     if (ranges.length === 0) return []
-    const results = await this.store(topic, ranges, this.options.clock(), undefined)
+    const results = await this.store(topic, ranges, this.options.clock(), producer)
     return results.map((result) =>
       result.kind === 'refused'
         ? { ok: false, error: result.error }
