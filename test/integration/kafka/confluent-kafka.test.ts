@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { createTopic, useKafkaHarness } from './support.ts'
+import { createTopic, idempotentSessions, useKafkaHarness } from './support.ts'
 
 const run = promisify(execFile)
 const script = fileURLToPath(new URL('./fixtures/confluent_client.py', import.meta.url))
@@ -44,6 +44,9 @@ describe('confluent-kafka through the Kafka gateway', () => {
         }
       }
       expect(restCount).toBe(60)
+      expect(await idempotentSessions(http, topic, [0, 1, 2])).toEqual([
+        { producerId: expect.any(Number), epoch: 0, records: 60 },
+      ])
 
       const consumed = await confluent('consume', gateway.bootstrap, topic, `g-${codec}`, '60')
       expect(new Set(consumed.map((m) => m.value)).size).toBe(60)

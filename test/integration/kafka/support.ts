@@ -4,6 +4,7 @@ import { formatApiKey, newApiKey, secretHash } from '../../../lib/http/auth/api-
 import { ApiKeyTable } from '../../../lib/http/auth/api-key-table.ts'
 import { apiKeyCheck } from '../../../lib/kafka/gateway/sasl.ts'
 import { type KafkaGateway, startKafkaGateway } from '../../../lib/kafka/gateway/server.ts'
+import { type RecordBatchHeader, readBatchHeader } from '../../../lib/log/record-batch.ts'
 import { createHarness, type Harness } from '../http/support.ts'
 
 export interface KafkaHarness {
@@ -62,4 +63,63 @@ export async function createTopic(http: Harness, name: string, partitions = 1, c
     configs: Object.entries(configs).map(([config, value]) => ({ name: config, value })),
   })
   if (response.status !== 201) throw new Error(`topic ${name}: ${response.text}`)
+}
+
+/** The header of every batch a partition's log holds, in log order. */
+async function storedBatchHeaders(http: Harness, topicId: string, partition: number) {
+  const { logEndOffset } = await http.broker.heads.readOne(topicId, partition)
+  const headers: RecordBatchHeader[] = []
+  for (let offset = 0; offset < logEndOffset; ) {
+    const entry = await http.broker.segments.floor(topicId, partition, offset)
+    if (entry === undefined) throw new Error(`no index entry holds offset ${offset}`)
+    const bytes = await http.broker.objects.getRange(
+      entry.objectKey,
+      entry.byteOffset,
+      entry.byteLength,
+    )
+    headers.push(readBatchHeader(bytes))
+    offset = entry.lastOffset + 1
+  }
+  return headers
+}
+
+/** One idempotent producer session, as the stored batches of a topic show it. */
+export interface IdempotentSession {
+  readonly producerId: number
+  readonly epoch: number
+  /** Its records on the partitions asked for. */
+  readonly records: number
+}
+
+/**
+ * The producer sessions whose batches the partitions hold, read from the
+ * stored batch headers. Throws unless every batch came from an idempotent
+ * producer and, on each partition, every session's sequences run on from 0
+ * with neither gap nor repeat.
+ */
+export async function idempotentSessions(
+  http: Harness,
+  topic: string,
+  partitions: readonly number[],
+): Promise<IdempotentSession[]> {
+  const { topicId } = await http.broker.topics.describe(topic)
+  const sessions = new Map<string, IdempotentSession>()
+  for (const partition of partitions) {
+    const nextSequences = new Map<string, number>()
+    for (const header of await storedBatchHeaders(http, topicId, partition)) {
+      const { producerId, producerEpoch: epoch, baseSequence, recordsCount } = header
+      if (producerId < 0) throw new Error(`partition ${partition} holds a non-idempotent batch`)
+      const key = `${producerId}/${epoch}`
+      const expected = nextSequences.get(key) ?? 0
+      if (baseSequence !== expected) {
+        throw new Error(
+          `partition ${partition}: producer ${key} batch at sequence ${baseSequence}, expected ${expected}`,
+        )
+      }
+      nextSequences.set(key, expected + recordsCount)
+      const records = (sessions.get(key)?.records ?? 0) + recordsCount
+      sessions.set(key, { producerId, epoch, records })
+    }
+  }
+  return [...sessions.values()]
 }
