@@ -27,7 +27,8 @@ export interface AcceptedRange {
   readonly range: EncodedRange
   /** The idempotent producer session that sent the range, if one did. */
   readonly producer: ProducerIdentity | undefined
-  readonly logAppendTime: number
+  /** Whether the batches were stamped with the append time (LogAppendTime topics). */
+  readonly stampedAppendTime: boolean
 }
 
 export type PreparedRange =
@@ -102,7 +103,7 @@ export function prepareProducedBatches(
   const idempotent = sender.kind === 'idempotent' ? sender : undefined
   return {
     ok: true,
-    logAppendTime: logAppendTime ? now : -1,
+    stampedAppendTime: logAppendTime,
     producer: idempotent?.producer,
     range: {
       partition,

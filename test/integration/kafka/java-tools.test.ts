@@ -72,14 +72,7 @@ describe("Kafka's Java command line tools through the Kafka gateway", () => {
     await createTopic(http, 'java-console')
     await tool(
       'consoleProducer',
-      [
-        '--topic',
-        'java-console',
-        '--property',
-        'parse.key=true',
-        '--property',
-        'key.separator=:',
-      ],
+      ['--topic', 'java-console', '--property', 'parse.key=true', '--property', 'key.separator=:'],
       'k1:from java\nk2:zwei ✓\n',
     )
     // Java producers are idempotent by default since Kafka 3.0.

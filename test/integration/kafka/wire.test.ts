@@ -544,6 +544,30 @@ describe('idempotent produce on the wire', () => {
     client.close()
   })
 
+  it('answers a resent batch with the append time its first send was stamped with', async () => {
+    const { http } = harness()
+    await createTopic(http, 'idempotent-append-time', 1, {
+      'message.timestamp.type': 'LogAppendTime',
+    })
+    const client = await WireClient.connect(harness().gateway.bootstrap)
+    const producer = await initProducerId(client)
+    const batch = sequenced({ producerId: producer.producerId, epoch: producer.producerEpoch }, 0)
+    const first = await produceTo(client, 'idempotent-append-time', batch)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const resent = await produceTo(client, 'idempotent-append-time', batch)
+    expect(first.logAppendTimeMs).toBeGreaterThan(0)
+    expect(resent).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 0 })
+    expect(resent.logAppendTimeMs).toBe(first.logAppendTimeMs)
+    const fetched = await client.send<FetchResponse>(
+      API_KEYS.Fetch,
+      FETCH_V,
+      fetchBody('idempotent-append-time', 0),
+    )
+    const records = Buffer.from(fetched.responses[0]?.partitions[0]?.records ?? [])
+    expect(readBatchHeader(records).maxTimestamp).toBe(first.logAppendTimeMs)
+    client.close()
+  })
+
   it('refuses a sequence gap with OUT_OF_ORDER_SEQUENCE_NUMBER, storing nothing', async () => {
     const { http } = harness()
     await createTopic(http, 'gap')

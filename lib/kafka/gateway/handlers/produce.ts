@@ -26,6 +26,8 @@ const ACKS = new Set([0, 1, -1])
 
 /** ProduceResponse.INVALID_OFFSET: where a refused batch landed. */
 const NO_OFFSET = -1
+/** RecordBatch.NO_TIMESTAMP: the log append time of a CreateTime topic's batch. */
+const NO_TIMESTAMP = -1
 
 function partitionError(index: number, errorCode: number, errorMessage: string | null) {
   return {
@@ -81,7 +83,7 @@ async function produceTopic(
     seen.add(index)
     return prepareProducedBatches(topic, index, records, now)
   })
-  const stored = await storeAccepted(context, topic, prepared)
+  const stored = await storeAccepted(context, topic, prepared, now)
   return answer(
     data.partitionData.map(({ index }, i) => {
       const outcome = prepared[i] as PreparedRange
@@ -99,7 +101,8 @@ async function produceTopic(
         ...defaultProduceResponsePartitionProduceResponse(),
         index,
         baseOffset: result.baseOffset,
-        logAppendTimeMs: outcome.logAppendTime,
+        // A resent batch answers the time its first send was stamped with, as Kafka's brokers do.
+        logAppendTimeMs: outcome.stampedAppendTime ? result.appendTime : NO_TIMESTAMP,
       }
     }),
   )
@@ -117,6 +120,7 @@ async function storeAccepted(
   context: GatewayContext,
   topic: TopicItem,
   prepared: readonly PreparedRange[],
+  appendTime: number,
 ): Promise<Map<number, StoreOutcome>> {
   const sessions = new Map<string, { producer: ProducerIdentity | undefined; at: number[] }>()
   prepared.forEach((outcome, at) => {
@@ -132,7 +136,7 @@ async function storeAccepted(
     [...sessions.values()].map(async ({ producer, at }) => {
       const ranges = at.map((position) => (prepared[position] as AcceptedRange).range)
       const results: StoreOutcome[] = await context.broker.appender
-        .appendEncoded(topic, ranges, producer)
+        .appendEncoded(topic, ranges, { producer, appendTime })
         .catch((error: unknown) => ranges.map(() => ({ ok: false as const, error })))
       at.forEach((position, i) => {
         stored.set(position, results[i] as StoreOutcome)
