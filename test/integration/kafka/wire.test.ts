@@ -91,6 +91,16 @@ const INIT_PRODUCER_ID_V = 4
 /** The attributes bit of a batch that belongs to a transaction. */
 const TRANSACTIONAL_BIT = 0x10
 
+/** The record batches a fetch from `offset` answers, as bytes. */
+async function fetchRecords(client: WireClient, topic: string, offset: number): Promise<Buffer> {
+  const fetched = await client.send<FetchResponse>(
+    API_KEYS.Fetch,
+    FETCH_V,
+    fetchBody(topic, offset),
+  )
+  return Buffer.from(fetched.responses[0]?.partitions[0]?.records ?? [])
+}
+
 describe('the Kafka gateway on the wire', () => {
   const harness = useKafkaHarness()
 
@@ -120,12 +130,7 @@ describe('the Kafka gateway on the wire', () => {
       // Everything but the base offset (bytes 0-7, outside the CRC) is the client's.
       expect(Buffer.from(stored).subarray(8)).toEqual(sent.subarray(8))
 
-      const fetched = await client.send<FetchResponse>(
-        API_KEYS.Fetch,
-        FETCH_V,
-        fetchBody('as-sent', expectedBase),
-      )
-      const records = Buffer.from(fetched.responses[0]?.partitions[0]?.records ?? [])
+      const records = await fetchRecords(client, 'as-sent', expectedBase)
       expect(records.subarray(8)).toEqual(sent.subarray(8))
       expect(Number(records.readBigInt64BE(0))).toBe(expectedBase)
       expectedBase += decodeRecordBatches(sent).length
@@ -252,12 +257,7 @@ describe('the Kafka gateway on the wire', () => {
     )
     const appendTime = produced.responses[0]?.partitionResponses[0]?.logAppendTimeMs ?? -1
     expect(appendTime).toBeGreaterThanOrEqual(before)
-    const fetched = await client.send<FetchResponse>(
-      API_KEYS.Fetch,
-      FETCH_V,
-      fetchBody('append-time', 0),
-    )
-    const records = Buffer.from(fetched.responses[0]?.partitions[0]?.records ?? [])
+    const records = await fetchRecords(client, 'append-time', 0)
     expect(readBatchHeader(records)).toMatchObject({
       timestampType: 'LogAppendTime',
       maxTimestamp: appendTime,
@@ -460,6 +460,14 @@ describe('idempotent produce on the wire', () => {
     return (await http.broker.heads.readOne(topicId, partition)).logEndOffset
   }
 
+  /** A topic, a connection, and an idempotent producer session on it. */
+  const session = async (topic: string, partitions = 1, configs = {}) => {
+    await createTopic(harness().http, topic, partitions, configs)
+    const client = await WireClient.connect(harness().gateway.bootstrap)
+    const { producerId, producerEpoch } = await initProducerId(client)
+    return { client, identity: { producerId, epoch: producerEpoch } }
+  }
+
   it('gives every InitProducerId without a transactional id a fresh producer id at epoch 0', async () => {
     const client = await WireClient.connect(harness().gateway.bootstrap)
     const first = await initProducerId(client)
@@ -505,11 +513,7 @@ describe('idempotent produce on the wire', () => {
   })
 
   it('answers a resent batch with its original offset and stores it once, keeping its producer header', async () => {
-    const { http } = harness()
-    await createTopic(http, 'idempotent')
-    const client = await WireClient.connect(harness().gateway.bootstrap)
-    const producer = await initProducerId(client)
-    const identity = { producerId: producer.producerId, epoch: producer.producerEpoch }
+    const { client, identity } = await session('idempotent')
     const first = sequenced(identity, 0)
     expect(await produceTo(client, 'idempotent', first)).toMatchObject({
       errorCode: ErrorCode.NONE,
@@ -526,12 +530,7 @@ describe('idempotent produce on the wire', () => {
     })
     expect(await logEnd('idempotent')).toBe(4)
 
-    const fetched = await client.send<FetchResponse>(
-      API_KEYS.Fetch,
-      FETCH_V,
-      fetchBody('idempotent', 0),
-    )
-    const records = Buffer.from(fetched.responses[0]?.partitions[0]?.records ?? [])
+    const records = await fetchRecords(client, 'idempotent', 0)
     expect(readBatchHeader(records)).toMatchObject({
       producerId: identity.producerId,
       producerEpoch: identity.epoch,
@@ -545,35 +544,23 @@ describe('idempotent produce on the wire', () => {
   })
 
   it('answers a resent batch with the append time its first send was stamped with', async () => {
-    const { http } = harness()
-    await createTopic(http, 'idempotent-append-time', 1, {
+    const { client, identity } = await session('idempotent-append-time', 1, {
       'message.timestamp.type': 'LogAppendTime',
     })
-    const client = await WireClient.connect(harness().gateway.bootstrap)
-    const producer = await initProducerId(client)
-    const batch = sequenced({ producerId: producer.producerId, epoch: producer.producerEpoch }, 0)
+    const batch = sequenced(identity, 0)
     const first = await produceTo(client, 'idempotent-append-time', batch)
     await new Promise((resolve) => setTimeout(resolve, 20))
     const resent = await produceTo(client, 'idempotent-append-time', batch)
     expect(first.logAppendTimeMs).toBeGreaterThan(0)
     expect(resent).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 0 })
     expect(resent.logAppendTimeMs).toBe(first.logAppendTimeMs)
-    const fetched = await client.send<FetchResponse>(
-      API_KEYS.Fetch,
-      FETCH_V,
-      fetchBody('idempotent-append-time', 0),
-    )
-    const records = Buffer.from(fetched.responses[0]?.partitions[0]?.records ?? [])
+    const records = await fetchRecords(client, 'idempotent-append-time', 0)
     expect(readBatchHeader(records).maxTimestamp).toBe(first.logAppendTimeMs)
     client.close()
   })
 
   it('refuses a sequence gap with OUT_OF_ORDER_SEQUENCE_NUMBER, storing nothing', async () => {
-    const { http } = harness()
-    await createTopic(http, 'gap')
-    const client = await WireClient.connect(harness().gateway.bootstrap)
-    const producer = await initProducerId(client)
-    const identity = { producerId: producer.producerId, epoch: producer.producerEpoch }
+    const { client, identity } = await session('gap')
     expect((await produceTo(client, 'gap', sequenced(identity, 0))).errorCode).toBe(ErrorCode.NONE)
     const gap = await produceTo(client, 'gap', sequenced(identity, 5))
     expect(gap).toMatchObject({ errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1 })
@@ -615,11 +602,9 @@ describe('idempotent produce on the wire', () => {
   })
 
   it('keeps the sequence of a batch the topic refuses: the next send of it still fits', async () => {
-    const { http } = harness()
-    await createTopic(http, 'strict-idempotent', 2, { 'max.message.bytes': '200' })
-    const client = await WireClient.connect(harness().gateway.bootstrap)
-    const producer = await initProducerId(client)
-    const identity = { producerId: producer.producerId, epoch: producer.producerEpoch }
+    const { client, identity } = await session('strict-idempotent', 2, {
+      'max.message.bytes': '200',
+    })
     expect(
       (await produceTo(client, 'strict-idempotent', sequenced(identity, 0, 1, 500))).errorCode,
     ).toBe(ErrorCode.MESSAGE_TOO_LARGE)
