@@ -61,7 +61,7 @@ export function producerOfBatches(
     if (header.baseSequence !== expected) {
       return refused(
         ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
-        `OUT_OF_ORDER_SEQUENCE_NUMBER: partition ${partition} expected sequence ${expected} from the request's next batch, got ${header.baseSequence}.`,
+        `OUT_OF_ORDER_SEQUENCE_NUMBER: a batch for partition ${partition} starts at sequence ${header.baseSequence}; after the request's batch before it, ${expected} was expected.`,
       )
     }
     count += header.lastOffsetDelta + 1
