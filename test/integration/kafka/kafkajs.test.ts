@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
-import { createTopic, idempotentSessions, useKafkaHarness } from './support.ts'
+import {
+  createTopic,
+  gatewayLosingAnAnswer,
+  idempotentSessions,
+  useKafkaHarness,
+} from './support.ts'
 
 interface RestRecord {
   readonly offset: number
@@ -96,6 +101,35 @@ describe('kafkajs through the Kafka gateway', () => {
     expect(await idempotentSessions(http, 'kafkajs-idempotent', [0, 1])).toEqual([
       { producerId: expect.any(Number), epoch: 0, records: 12 },
     ])
+  })
+
+  it('stores each record once when the answer to a produce is lost and kafkajs sends the batch again', async () => {
+    const { http } = harness()
+    await createTopic(http, 'kafkajs-lost-answer', 2)
+    const lossy = await gatewayLosingAnAnswer(http)
+    const producer = new Kafka({
+      brokers: [lossy.proxy.bootstrap],
+      clientId: 'sluice-test',
+      logLevel: logLevel.NOTHING,
+      retry: { initialRetryTime: 50 },
+    }).producer({ idempotent: true, allowAutoTopicCreation: false })
+    try {
+      await producer.connect()
+      const reports = await producer.send({
+        topic: 'kafkajs-lost-answer',
+        acks: -1,
+        messages: Array.from({ length: 10 }, (_, i) => ({ key: `key-${i}`, value: `record ${i}` })),
+      })
+      expect(lossy.proxy.lost).toBe(true)
+      // The resend was answered with the offsets of the first send: the start of each partition.
+      expect(reports.map((r) => [r.errorCode, r.baseOffset])).toEqual(reports.map(() => [0, '0']))
+      expect(await idempotentSessions(http, 'kafkajs-lost-answer', [0, 1])).toEqual([
+        { producerId: expect.any(Number), epoch: 0, records: 10 },
+      ])
+    } finally {
+      await producer.disconnect()
+      await lossy.close()
+    }
   })
 
   it('cannot start a transactional producer: Sluice has no transactions', async () => {

@@ -3,9 +3,14 @@ import { afterAll, beforeAll } from 'vitest'
 import { formatApiKey, newApiKey, secretHash } from '../../../lib/http/auth/api-key.ts'
 import { ApiKeyTable } from '../../../lib/http/auth/api-key-table.ts'
 import { apiKeyCheck } from '../../../lib/kafka/gateway/sasl.ts'
-import { type KafkaGateway, startKafkaGateway } from '../../../lib/kafka/gateway/server.ts'
+import {
+  type KafkaGateway,
+  type KafkaGatewayOptions,
+  startKafkaGateway,
+} from '../../../lib/kafka/gateway/server.ts'
 import { type RecordBatchHeader, readBatchHeader } from '../../../lib/log/record-batch.ts'
 import { createHarness, type Harness } from '../http/support.ts'
+import { AnswerLosingProxy } from './answer-losing-proxy.ts'
 
 export interface KafkaHarness {
   readonly http: Harness
@@ -26,15 +31,7 @@ export function useKafkaHarness({ sasl = false } = {}): () => KafkaHarness {
       DynamoDBDocumentClient.from(http.storage.clients.dynamodb),
       http.storage.names.tables.apiKeys,
     )
-    const gateway = await startKafkaGateway({
-      ...(sasl && { checkApiKey: apiKeyCheck(keys) }),
-      broker: http.broker,
-      clusterId: 'local',
-      host: '127.0.0.1',
-      port: 0,
-      nodeId: 1,
-      maxFrameBytes: 8 * 1024 * 1024,
-    })
+    const gateway = await startTestGateway(http, sasl ? { checkApiKey: apiKeyCheck(keys) } : {})
     const issueApiKey = async () => {
       const key = newApiKey()
       await keys.create({
@@ -53,6 +50,46 @@ export function useKafkaHarness({ sasl = false } = {}): () => KafkaHarness {
   return () => {
     if (harness === undefined) throw new Error('the harness starts in beforeAll')
     return harness
+  }
+}
+
+/** A gateway on a free port in front of the harness's broker. */
+export function startTestGateway(
+  http: Harness,
+  options: Partial<KafkaGatewayOptions> = {},
+): Promise<KafkaGateway> {
+  return startKafkaGateway({
+    broker: http.broker,
+    clusterId: 'local',
+    host: '127.0.0.1',
+    port: 0,
+    nodeId: 1,
+    maxFrameBytes: 8 * 1024 * 1024,
+    ...options,
+  })
+}
+
+/**
+ * A second gateway on the harness's broker, reached only through a proxy that
+ * loses the answer to the first Produce request: its Metadata names the proxy,
+ * so every connection of a client goes through it.
+ */
+export async function gatewayLosingAnAnswer(
+  http: Harness,
+): Promise<{ proxy: AnswerLosingProxy; close(): Promise<void> }> {
+  let gatewayPort = 0
+  const proxy = await AnswerLosingProxy.start(() => gatewayPort)
+  const gateway = await startTestGateway(http, {
+    advertisedHost: '127.0.0.1',
+    advertisedPort: proxy.port,
+  })
+  gatewayPort = gateway.port
+  return {
+    proxy,
+    async close() {
+      await gateway.close()
+      await proxy.close()
+    },
   }
 }
 
