@@ -88,41 +88,46 @@ export async function runKafkaCells(
   const kafka = new Kafka({ brokers: [gateway.bootstrap], logLevel: logLevel.NOTHING })
   const paths: KafkaPathResult[] = []
   try {
-    const topic = 'bench-kafka-kafkajs'
-    await context.services.broker.topics.create({ name: topic, partitionsCount: PARTITIONS })
-    progress(`kafka gateway: kafkajs produces ${records} records…`)
-    const producer = kafka.producer({ idempotent: false })
-    await producer.connect()
-    let next = 0
-    const sendLoop = async () => {
-      for (let first = next; first < records; first = next) {
-        next += KAFKAJS_SEND_RECORDS
-        const messages = []
-        for (let i = first; i < Math.min(first + KAFKAJS_SEND_RECORDS, records); i++) {
-          messages.push({ key: `key-${i}`, value: context.pool.at(i).bytes })
+    /** Produces the records with kafkajs into a new topic, idempotently or not. */
+    const kafkajsProduce = async (topic: string, idempotent: boolean) => {
+      await context.services.broker.topics.create({ name: topic, partitionsCount: PARTITIONS })
+      const producer = kafka.producer({ idempotent })
+      await producer.connect()
+      let next = 0
+      const sendLoop = async () => {
+        for (let first = next; first < records; first = next) {
+          next += KAFKAJS_SEND_RECORDS
+          const messages = []
+          for (let i = first; i < Math.min(first + KAFKAJS_SEND_RECORDS, records); i++) {
+            messages.push({ key: `key-${i}`, value: context.pool.at(i).bytes })
+          }
+          await producer.send({ topic, acks: -1, messages })
         }
-        await producer.send({ topic, acks: -1, messages })
       }
+      const started = performance.now()
+      await Promise.all(Array.from({ length: KAFKAJS_SENDS_IN_FLIGHT }, sendLoop))
+      const elapsedMs = performance.now() - started
+      await producer.disconnect()
+      return elapsedMs
     }
-    let started = performance.now()
-    await Promise.all(Array.from({ length: KAFKAJS_SENDS_IN_FLIGHT }, sendLoop))
-    paths.push(
-      result(
-        'kafkajs-produce',
-        'kafkajs',
-        'produce',
-        records,
-        records * valueBytes,
-        performance.now() - started,
-      ),
-    )
-    await producer.disconnect()
+    const topic = 'bench-kafka-kafkajs'
+    for (const [id, name, idempotent] of [
+      ['kafkajs-produce', topic, false],
+      ['kafkajs-produce-idempotent', 'bench-kafka-kafkajs-idempotent', true],
+    ] as const) {
+      progress(
+        `kafka gateway: kafkajs produces ${records} records${idempotent ? ', idempotently' : ''}…`,
+      )
+      const elapsedMs = await kafkajsProduce(name, idempotent)
+      paths.push(result(id, 'kafkajs', 'produce', records, records * valueBytes, elapsedMs))
+    }
 
     progress('kafka gateway: a kafkajs group consumer reads them back…')
     const consumer = kafka.consumer({ groupId: 'bench-kafkajs', maxWaitTimeInMs: 100 })
     await consumer.connect()
     await consumer.subscribe({ topic, fromBeginning: true })
     let consumed = 0
+    let started = performance.now()
     const done = new Promise<void>((resolve) => {
       started = performance.now()
       void consumer.run({
@@ -171,36 +176,41 @@ export async function runKafkaCells(
     if (spawnSync('kcat', ['-V']).status !== 0) {
       return { paths, skipped: 'kcat is not installed' }
     }
-    const kcatTopic = 'bench-kafka-kcat'
-    await context.services.broker.topics.create({ name: kcatTopic, partitionsCount: PARTITIONS })
     // kcat reads lines, so values are text: base64 of random bytes, as long as the others.
     const value = context.pool.at(0).base64.slice(0, valueBytes)
     const lines = Array.from({ length: records }, (_, i) => `key-${i}:${value}\n`).join('')
-    const broker = [
+    /** Produces the lines with kcat into a new topic, idempotently or not. */
+    const kcatProduce = async (topic: string, idempotent: boolean) => {
+      await context.services.broker.topics.create({ name: topic, partitionsCount: PARTITIONS })
+      const args = ['-P', '-b', gateway.bootstrap, '-t', topic, '-q', '-K:']
+      const started = performance.now()
+      await runCommand('kcat', [...args, '-X', `enable.idempotence=${idempotent}`], lines)
+      return performance.now() - started
+    }
+    const kcatTopic = 'bench-kafka-kcat'
+    for (const [id, topic, idempotent] of [
+      ['kcat-produce', kcatTopic, false],
+      ['kcat-produce-idempotent', 'bench-kafka-kcat-idempotent', true],
+    ] as const) {
+      progress(
+        `kafka gateway: kcat produces ${records} records${idempotent ? ', idempotently' : ''}…`,
+      )
+      const elapsedMs = await kcatProduce(topic, idempotent)
+      paths.push(result(id, 'kcat', 'produce', records, records * valueBytes, elapsedMs))
+    }
+    progress('kafka gateway: kcat reads them back…')
+    started = performance.now()
+    await runCommand('kcat', [
+      '-C',
       '-b',
       gateway.bootstrap,
       '-t',
       kcatTopic,
-      '-X',
-      'enable.idempotence=false',
       '-q',
-    ]
-    progress(`kafka gateway: kcat produces ${records} records…`)
-    started = performance.now()
-    await runCommand('kcat', ['-P', ...broker, '-K:', '-X', 'enable.idempotence=false'], lines)
-    paths.push(
-      result(
-        'kcat-produce',
-        'kcat',
-        'produce',
-        records,
-        records * valueBytes,
-        performance.now() - started,
-      ),
-    )
-    progress('kafka gateway: kcat reads them back…')
-    started = performance.now()
-    await runCommand('kcat', ['-C', ...broker, '-o', 'beginning', '-e'])
+      '-o',
+      'beginning',
+      '-e',
+    ])
     paths.push(
       result(
         'kcat-consume',

@@ -38,6 +38,7 @@ export function renderKafkaReport(
     'this process; kafkajs sends 100 records per send, 8 at once (acks=all), and reads as a group member.',
     formatTable(columns, rows),
     ...(kafka.skipped ? [`- kcat rows left out: ${kafka.skipped}.`] : []),
+    '- *-idempotent rows produce with idempotence on: producer ids and sequences checked in the commit.',
     '- http-produce is the client producer cell above (batching on); http-read pages the read API.',
   ].join('\n')
 }

@@ -76,8 +76,17 @@ export interface EncodedRange {
   readonly sequence?: SequencedBatch | undefined
 }
 
+/** How ranges already encoded are appended. */
+export interface EncodedAppendOptions {
+  /** The idempotent producer session that sent the ranges: each range then carries its sequences. */
+  readonly producer?: ProducerIdentity | undefined
+  /** The broker time of the append, when the caller already wrote it into LogAppendTime batches. */
+  readonly appendTime?: number
+}
+
 export type RangeOutcome =
-  | { readonly ok: true; readonly baseOffset: number }
+  /** `appendTime`: when the range was appended, by its first send for a range sent again. */
+  | { readonly ok: true; readonly baseOffset: number; readonly appendTime: number }
   | { readonly ok: false; readonly error: SluiceError }
 
 /** A range encoded here from a request's records. */
@@ -149,14 +158,26 @@ export class LogAppender {
     return outcomes
   }
 
-  /** Appends ranges already encoded, one per partition; each range gets its base offset or its error. */
-  async appendEncoded(topic: TopicItem, ranges: readonly EncodedRange[]): Promise<RangeOutcome[]> {
+  /**
+   * Appends ranges already encoded, one per partition; each range gets its base
+   * offset or its error. With a producer, a range stored before gets its
+   * original base offset and append time.
+   */
+  async appendEncoded(
+    topic: TopicItem,
+    ranges: readonly EncodedRange[],
+    { producer, appendTime = this.options.clock() }: EncodedAppendOptions = {},
+  ): Promise<RangeOutcome[]> {
     if (ranges.length === 0) return []
-    const results = await this.store(topic, ranges, this.options.clock(), undefined)
+    const results = await this.store(topic, ranges, appendTime, producer)
     return results.map((result) =>
       result.kind === 'refused'
         ? { ok: false, error: result.error }
-        : { ok: true, baseOffset: result.offsets[0] as number },
+        : {
+            ok: true,
+            baseOffset: result.offsets[0] as number,
+            appendTime: result.appendTimes[0] as number,
+          },
     )
   }
 

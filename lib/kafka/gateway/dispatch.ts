@@ -11,6 +11,7 @@ import type { FetchRequest } from '../protocol/messages/fetch-request.ts'
 import type { FindCoordinatorRequest } from '../protocol/messages/find-coordinator-request.ts'
 import type { HeartbeatRequest } from '../protocol/messages/heartbeat-request.ts'
 import type { IncrementalAlterConfigsRequest } from '../protocol/messages/incremental-alter-configs-request.ts'
+import type { InitProducerIdRequest } from '../protocol/messages/init-producer-id-request.ts'
 import type { JoinGroupRequest } from '../protocol/messages/join-group-request.ts'
 import type { LeaveGroupRequest } from '../protocol/messages/leave-group-request.ts'
 import type { ListGroupsRequest } from '../protocol/messages/list-groups-request.ts'
@@ -28,6 +29,7 @@ import { describeCluster } from './handlers/describe-cluster.ts'
 import { fetch } from './handlers/fetch.ts'
 import { deleteGroups, describeGroups, listGroups } from './handlers/group-admin.ts'
 import { findCoordinator, heartbeat, joinGroup, leaveGroup, syncGroup } from './handlers/groups.ts'
+import { initProducerId } from './handlers/init-producer-id.ts'
 import { listOffsets } from './handlers/list-offsets.ts'
 import { metadata } from './handlers/metadata.ts'
 import { offsetCommit, offsetFetch } from './handlers/offsets.ts'
@@ -48,6 +50,8 @@ export async function dispatch(context: GatewayContext, request: DecodedRequest)
       return metadata(context, request.body as MetadataRequest, request.apiVersion)
     case API_KEYS.Produce:
       return produce(context, request.body as ProduceRequest)
+    case API_KEYS.InitProducerId:
+      return initProducerId(context, request.body as InitProducerIdRequest)
     case API_KEYS.Fetch:
       return fetch(context, request.body as FetchRequest)
     case API_KEYS.ListOffsets:

@@ -3,14 +3,17 @@ import {
   ConfigNotFoundError,
   InvalidConfigError,
   InvalidPartitionsError,
+  InvalidProducerEpochError,
   InvalidRecordError,
   InvalidTopicError,
   OffsetOutOfRangeError,
+  OutOfOrderSequenceError,
   PartitionNotFoundError,
   RecordTooLargeError,
   RetriableStorageError,
   TopicExistsError,
   TopicNotFoundError,
+  UnknownProducerIdError,
 } from '../../errors.ts'
 import {
   ConsumerGroupNotFoundError,
@@ -20,16 +23,23 @@ import {
   StaleMemberEpochError,
   UnknownMemberIdError,
 } from '../../groups/errors.ts'
+import { storageErrorFor } from '../../storage/storage-errors.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 
 /** The Kafka error code a client acts on for what the broker threw; unknown failures are -1. */
 export function errorCodeFor(error: unknown): ErrorCode {
+  // A storage call's own failure: retriable ones are retried by the client.
+  const storage = storageErrorFor(error)
+  if (storage !== undefined) return errorCodeFor(storage)
   if (error instanceof TopicNotFoundError || error instanceof PartitionNotFoundError) {
     return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
   }
   if (error instanceof OffsetOutOfRangeError) return ErrorCode.OFFSET_OUT_OF_RANGE
   if (error instanceof RecordTooLargeError) return ErrorCode.MESSAGE_TOO_LARGE
   if (error instanceof InvalidRecordError) return ErrorCode.INVALID_RECORD
+  if (error instanceof OutOfOrderSequenceError) return ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER
+  if (error instanceof InvalidProducerEpochError) return ErrorCode.INVALID_PRODUCER_EPOCH
+  if (error instanceof UnknownProducerIdError) return ErrorCode.UNKNOWN_PRODUCER_ID
   if (error instanceof TopicExistsError) return ErrorCode.TOPIC_ALREADY_EXISTS
   if (error instanceof InvalidTopicError) return ErrorCode.INVALID_TOPIC_EXCEPTION
   if (error instanceof InvalidPartitionsError) return ErrorCode.INVALID_PARTITIONS

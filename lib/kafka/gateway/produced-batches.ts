@@ -2,7 +2,8 @@
  * Checks the RecordBatch bytes a Kafka producer sent for one partition and
  * prepares them for the log as sent: compressed batches stay compressed, and
  * only the fields Kafka's broker itself sets change (base offsets, which are
- * outside the CRC, and the timestamp type of LogAppendTime topics).
+ * outside the CRC, and the timestamp type of LogAppendTime topics). An
+ * idempotent producer's id, epoch and sequences stay in the stored headers.
  */
 import type { EncodedRange } from '../../broker/appender.ts'
 import { hasCleanupPolicy, topicConfigValue } from '../../broker/topic-configs.ts'
@@ -10,15 +11,28 @@ import {
   batchByteLength,
   CorruptBatchError,
   decodeRecordBatches,
+  type RecordBatchHeader,
   readBatchHeader,
   stampLogAppendTime,
   withBaseOffset,
 } from '../../log/record-batch.ts'
+import type { ProducerIdentity } from '../../storage/producer-sequences.ts'
 import type { TopicItem } from '../../storage/topic-table.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
+import { producerOfBatches } from './batch-producer.ts'
+
+export interface AcceptedRange {
+  readonly ok: true
+  /** Carries its sequences exactly when `producer` is set. */
+  readonly range: EncodedRange
+  /** The idempotent producer session that sent the range, if one did. */
+  readonly producer: ProducerIdentity | undefined
+  /** Whether the batches were stamped with the append time (LogAppendTime topics). */
+  readonly stampedAppendTime: boolean
+}
 
 export type PreparedRange =
-  | { readonly ok: true; readonly range: EncodedRange; readonly logAppendTime: number }
+  | AcceptedRange
   | { readonly ok: false; readonly errorCode: number; readonly message: string }
 
 function refused(errorCode: number, message: string): PreparedRange {
@@ -39,6 +53,7 @@ export function prepareProducedBatches(
   const logAppendTime =
     topicConfigValue(topic.configs, 'message.timestamp.type') === 'LogAppendTime'
   const batches: Buffer[] = []
+  const headers: RecordBatchHeader[] = []
   let recordCount = 0
   let minTimestamp = Number.POSITIVE_INFINITY
   let maxTimestamp = Number.NEGATIVE_INFINITY
@@ -56,12 +71,6 @@ export function prepareProducedBatches(
       }
       if (header.isControl || header.isTransactional) {
         return refused(ErrorCode.INVALID_RECORD, 'Transactional batches are not supported.')
-      }
-      if (header.producerId !== -1) {
-        return refused(
-          ErrorCode.INVALID_RECORD,
-          'Idempotent produce is not supported yet; set enable.idempotence=false.',
-        )
       }
       // Verifies the CRC, decompresses, and reads every record: nothing malformed is stored.
       const decoded = decodeRecordBatches(bytes)
@@ -83,14 +92,19 @@ export function prepareProducedBatches(
       }
       recordCount += decoded.length
       batches.push(batch)
+      headers.push(header)
     }
   } catch (error) {
     if (error instanceof CorruptBatchError) return refused(ErrorCode.CORRUPT_MESSAGE, error.message)
     throw error
   }
+  const sender = producerOfBatches(partition, headers)
+  if (sender.kind === 'refused') return refused(sender.errorCode, sender.message)
+  const idempotent = sender.kind === 'idempotent' ? sender : undefined
   return {
     ok: true,
-    logAppendTime: logAppendTime ? now : -1,
+    stampedAppendTime: logAppendTime,
+    producer: idempotent?.producer,
     range: {
       partition,
       bytes: Buffer.concat(batches),
@@ -98,6 +112,7 @@ export function prepareProducedBatches(
       minTimestamp: logAppendTime ? now : minTimestamp,
       maxTimestamp: logAppendTime ? now : maxTimestamp,
       formats: '',
+      sequence: idempotent?.sequence,
     },
   }
 }

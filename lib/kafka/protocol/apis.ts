@@ -30,6 +30,8 @@ import { heartbeatRequest } from './messages/heartbeat-request.ts'
 import { heartbeatResponse } from './messages/heartbeat-response.ts'
 import { incrementalAlterConfigsRequest } from './messages/incremental-alter-configs-request.ts'
 import { incrementalAlterConfigsResponse } from './messages/incremental-alter-configs-response.ts'
+import { initProducerIdRequest } from './messages/init-producer-id-request.ts'
+import { initProducerIdResponse } from './messages/init-producer-id-response.ts'
 import { joinGroupRequest } from './messages/join-group-request.ts'
 import { joinGroupResponse } from './messages/join-group-response.ts'
 import { leaveGroupRequest } from './messages/leave-group-request.ts'
@@ -86,6 +88,7 @@ export const API_KEYS = {
   ApiVersions: 18,
   CreateTopics: 19,
   DeleteTopics: 20,
+  InitProducerId: 22,
   DescribeConfigs: 32,
   SaslAuthenticate: 36,
   DeleteGroups: 42,
@@ -117,6 +120,7 @@ export const SERVED_APIS = {
   [API_KEYS.DeleteGroups]: served(deleteGroupsRequest, deleteGroupsResponse),
   [API_KEYS.CreateTopics]: served(createTopicsRequest, createTopicsResponse),
   [API_KEYS.DeleteTopics]: served(deleteTopicsRequest, deleteTopicsResponse),
+  [API_KEYS.InitProducerId]: served(initProducerIdRequest, initProducerIdResponse),
   [API_KEYS.DescribeConfigs]: served(describeConfigsRequest, describeConfigsResponse),
   [API_KEYS.CreatePartitions]: served(createPartitionsRequest, createPartitionsResponse),
   [API_KEYS.IncrementalAlterConfigs]: served(

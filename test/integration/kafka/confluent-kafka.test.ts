@@ -2,7 +2,12 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { createTopic, useKafkaHarness } from './support.ts'
+import {
+  createTopic,
+  gatewayLosingAnAnswer,
+  idempotentSessions,
+  useKafkaHarness,
+} from './support.ts'
 
 const run = promisify(execFile)
 const script = fileURLToPath(new URL('./fixtures/confluent_client.py', import.meta.url))
@@ -44,6 +49,9 @@ describe('confluent-kafka through the Kafka gateway', () => {
         }
       }
       expect(restCount).toBe(60)
+      expect(await idempotentSessions(http, topic, [0, 1, 2])).toEqual([
+        { producerId: expect.any(Number), epoch: 0, records: 60 },
+      ])
 
       const consumed = await confluent('consume', gateway.bootstrap, topic, `g-${codec}`, '60')
       expect(new Set(consumed.map((m) => m.value)).size).toBe(60)
@@ -52,6 +60,30 @@ describe('confluent-kafka through the Kafka gateway', () => {
     },
     120_000,
   )
+
+  it('stores each record once when the answer to a produce is lost and librdkafka sends it again', async () => {
+    const { http } = harness()
+    await createTopic(http, 'confluent-lost-answer', 2)
+    const lossy = await gatewayLosingAnAnswer(http)
+    try {
+      const reports = await confluent(
+        'produce',
+        lossy.proxy.bootstrap,
+        'confluent-lost-answer',
+        'none',
+        '20',
+      )
+      expect(lossy.proxy.lost).toBe(true)
+      expect(reports).toHaveLength(20)
+      // Every delivery report names a distinct offset, and each record is stored once.
+      expect(new Set(reports.map((r) => `${r.partition}/${r.offset}`)).size).toBe(20)
+      expect(await idempotentSessions(http, 'confluent-lost-answer', [0, 1])).toEqual([
+        { producerId: expect.any(Number), epoch: 0, records: 20 },
+      ])
+    } finally {
+      await lossy.close()
+    }
+  })
 
   it('consumes with the KIP-848 protocol (ConsumerGroupHeartbeat), committing offsets', async () => {
     const { http, gateway } = harness()

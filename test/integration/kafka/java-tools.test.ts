@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTopic, useKafkaHarness } from './support.ts'
+import { createTopic, idempotentSessions, useKafkaHarness } from './support.ts'
 
 const run = promisify(execFile)
 const pom = fileURLToPath(new URL('./fixtures/java-tools/pom.xml', import.meta.url))
@@ -72,18 +72,13 @@ describe("Kafka's Java command line tools through the Kafka gateway", () => {
     await createTopic(http, 'java-console')
     await tool(
       'consoleProducer',
-      [
-        '--topic',
-        'java-console',
-        '--producer-property',
-        'enable.idempotence=false',
-        '--property',
-        'parse.key=true',
-        '--property',
-        'key.separator=:',
-      ],
+      ['--topic', 'java-console', '--property', 'parse.key=true', '--property', 'key.separator=:'],
       'k1:from java\nk2:zwei ✓\n',
     )
+    // Java producers are idempotent by default since Kafka 3.0.
+    expect(await idempotentSessions(http, 'java-console', [0])).toEqual([
+      { producerId: expect.any(Number), epoch: 0, records: 2 },
+    ])
     await http.send('POST', '/v3/clusters/local/topics/java-console/records', {
       key: { type: 'STRING', data: 'k3' },
       value: { type: 'STRING', data: 'from REST' },

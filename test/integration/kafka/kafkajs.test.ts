@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
-import { createTopic, useKafkaHarness } from './support.ts'
+import {
+  createTopic,
+  gatewayLosingAnAnswer,
+  idempotentSessions,
+  useKafkaHarness,
+} from './support.ts'
 
 interface RestRecord {
   readonly offset: number
@@ -30,7 +35,7 @@ describe('kafkajs through the Kafka gateway', () => {
       value: randomBytes(1 + i * 7),
       headers: { index: String(i), raw: randomBytes(3) },
     }))
-    const producer = kafka().producer({ idempotent: false, allowAutoTopicCreation: false })
+    const producer = kafka().producer({ allowAutoTopicCreation: false })
     await producer.connect()
     const plain = await producer.send({ topic: 'kafkajs-produce', messages: messages.slice(0, 15) })
     const gzipped = await producer.send({
@@ -70,6 +75,80 @@ describe('kafkajs through the Kafka gateway', () => {
     expect(keyed.body.partition_id).toBe(partitionOfKey1)
   })
 
+  it('produces idempotently: batches carry the producer id and sequences that run on', async () => {
+    const { http } = harness()
+    await createTopic(http, 'kafkajs-idempotent', 2)
+    const producer = kafka().producer({ idempotent: true, allowAutoTopicCreation: false })
+    await producer.connect()
+    const sends = []
+    for (let send = 0; send < 3; send++) {
+      sends.push(
+        await producer.send({
+          topic: 'kafkajs-idempotent',
+          acks: -1,
+          compression: send === 1 ? CompressionTypes.GZIP : CompressionTypes.None,
+          messages: Array.from({ length: 4 }, (_, i) => ({
+            key: `key-${i}`,
+            value: `send ${send} record ${i}`,
+          })),
+        }),
+      )
+    }
+    await producer.disconnect()
+    expect(sends.flat().every((r) => r.errorCode === 0)).toBe(true)
+
+    // One producer session wrote both partitions, each batch's sequences following on.
+    expect(await idempotentSessions(http, 'kafkajs-idempotent', [0, 1])).toEqual([
+      { producerId: expect.any(Number), epoch: 0, records: 12 },
+    ])
+  })
+
+  it('stores each record once when the answer to a produce is lost and kafkajs sends the batch again', async () => {
+    const { http } = harness()
+    await createTopic(http, 'kafkajs-lost-answer', 2)
+    const lossy = await gatewayLosingAnAnswer(http)
+    const producer = new Kafka({
+      brokers: [lossy.proxy.bootstrap],
+      clientId: 'sluice-test',
+      logLevel: logLevel.NOTHING,
+      retry: { initialRetryTime: 50 },
+    }).producer({ idempotent: true, allowAutoTopicCreation: false })
+    try {
+      await producer.connect()
+      const reports = await producer.send({
+        topic: 'kafkajs-lost-answer',
+        acks: -1,
+        messages: Array.from({ length: 10 }, (_, i) => ({ key: `key-${i}`, value: `record ${i}` })),
+      })
+      expect(lossy.proxy.lost).toBe(true)
+      // The resend was answered with the offsets of the first send: the start of each partition.
+      expect(reports.map((r) => [r.errorCode, r.baseOffset])).toEqual(reports.map(() => [0, '0']))
+      expect(await idempotentSessions(http, 'kafkajs-lost-answer', [0, 1])).toEqual([
+        { producerId: expect.any(Number), epoch: 0, records: 10 },
+      ])
+    } finally {
+      await producer.disconnect()
+      await lossy.close()
+    }
+  })
+
+  it('cannot start a transactional producer: Sluice has no transactions', async () => {
+    const producer = kafka().producer({
+      transactionalId: 'kafkajs-orders',
+      maxInFlightRequests: 1,
+      idempotent: true,
+    })
+    await producer.connect()
+    try {
+      // kafkajs drops the coordinator lookup's error code (UNSUPPORTED_VERSION) for its own error.
+      await expect(producer.transaction()).rejects.toMatchObject({
+        name: 'KafkaJSGroupCoordinatorNotFound',
+      })
+    } finally {
+      await producer.disconnect()
+    }
+  })
+
   it('sees topics, partitions and offsets as the REST API does', async () => {
     const { http } = harness()
     await createTopic(http, 'kafkajs-admin', 2)
@@ -99,11 +178,7 @@ describe('kafkajs through the Kafka gateway', () => {
   })
 
   it('gets UNKNOWN_TOPIC_OR_PARTITION for a topic that does not exist', async () => {
-    const producer = kafka().producer({
-      idempotent: false,
-      allowAutoTopicCreation: false,
-      retry: { retries: 0 },
-    })
+    const producer = kafka().producer({ allowAutoTopicCreation: false, retry: { retries: 0 } })
     await producer.connect()
     try {
       await expect(

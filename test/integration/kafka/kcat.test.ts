@@ -1,13 +1,16 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
-import { createTopic, useKafkaHarness } from './support.ts'
+import { createTopic, idempotentSessions, useKafkaHarness } from './support.ts'
 
 const run = promisify(execFile)
 
-/** kcat, a librdkafka client (Debian's package; .ci/run installs it). */
+/**
+ * kcat, a librdkafka client (Debian's package; .ci/run installs it). Its
+ * producer is made idempotent, as librdkafka's is not by default.
+ */
 async function kcat(args: readonly string[], input?: string): Promise<string> {
-  const child = run('kcat', [...args, '-X', 'enable.idempotence=false'], { timeout: 30_000 })
+  const child = run('kcat', [...args, '-X', 'enable.idempotence=true'], { timeout: 30_000 })
   if (input !== undefined) child.child.stdin?.end(input)
   const { stdout } = await child
   return stdout
@@ -43,6 +46,9 @@ describe('kcat through the Kafka gateway', () => {
             `${r.key.data}:${r.value.data}`,
         ),
       ).toEqual(lines)
+      expect(await idempotentSessions(http, topic, [0])).toEqual([
+        { producerId: expect.any(Number), epoch: 0, records: 50 },
+      ])
     },
   )
 

@@ -23,7 +23,7 @@ describe('SASL/PLAIN with API keys', () => {
     const { http, gateway, issueApiKey } = harness()
     await createTopic(http, 'secured')
     const { keyId, apiKey } = await issueApiKey()
-    const producer = kafka(keyId, apiKey).producer({ idempotent: false })
+    const producer = kafka(keyId, apiKey).producer()
     await producer.connect()
     await producer.send({ topic: 'secured', messages: [{ value: 'from kafkajs' }] })
     await producer.disconnect()
@@ -68,7 +68,7 @@ describe('SASL/PLAIN with API keys', () => {
       [other.keyId, apiKey],
       ['0123456789abcdef', 'sluice_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
     ] as const) {
-      const producer = kafka(username, password).producer({ idempotent: false })
+      const producer = kafka(username, password).producer()
       await expect(producer.connect()).rejects.toMatchObject({
         name: 'KafkaJSSASLAuthenticationError',
       })

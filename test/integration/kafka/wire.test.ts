@@ -4,12 +4,20 @@ import { ErrorCode } from '../../../lib/kafka/protocol/error-codes.ts'
 import { decodeRequestFrame } from '../../../lib/kafka/protocol/frames.ts'
 import { defaultFetchRequest } from '../../../lib/kafka/protocol/messages/fetch-request.ts'
 import type { FetchResponse } from '../../../lib/kafka/protocol/messages/fetch-response.ts'
+import { defaultFindCoordinatorRequest } from '../../../lib/kafka/protocol/messages/find-coordinator-request.ts'
+import type { FindCoordinatorResponse } from '../../../lib/kafka/protocol/messages/find-coordinator-response.ts'
+import {
+  defaultInitProducerIdRequest,
+  type InitProducerIdRequest,
+} from '../../../lib/kafka/protocol/messages/init-producer-id-request.ts'
+import type { InitProducerIdResponse } from '../../../lib/kafka/protocol/messages/init-producer-id-response.ts'
 import type { ListOffsetsResponse } from '../../../lib/kafka/protocol/messages/list-offsets-response.ts'
 import type { MetadataResponse } from '../../../lib/kafka/protocol/messages/metadata-response.ts'
 import type { ProduceRequest } from '../../../lib/kafka/protocol/messages/produce-request.ts'
 import type { ProduceResponse } from '../../../lib/kafka/protocol/messages/produce-response.ts'
 import { crc32c } from '../../../lib/log/crc32c.ts'
 import {
+  batchByteLength,
   decodeRecordBatches,
   encodeRecordBatch,
   readBatchHeader,
@@ -76,7 +84,22 @@ function fetchBody(topic: string, fetchOffset: number, maxWaitMs = 0, partition 
 }
 
 const PRODUCE_V = 7
+/** The first Produce version whose partition answers carry an error message. */
+const PRODUCE_WITH_MESSAGES_V = 8
 const FETCH_V = 11
+const INIT_PRODUCER_ID_V = 4
+/** The attributes bit of a batch that belongs to a transaction. */
+const TRANSACTIONAL_BIT = 0x10
+
+/** The record batches a fetch from `offset` answers, as bytes. */
+async function fetchRecords(client: WireClient, topic: string, offset: number): Promise<Buffer> {
+  const fetched = await client.send<FetchResponse>(
+    API_KEYS.Fetch,
+    FETCH_V,
+    fetchBody(topic, offset),
+  )
+  return Buffer.from(fetched.responses[0]?.partitions[0]?.records ?? [])
+}
 
 describe('the Kafka gateway on the wire', () => {
   const harness = useKafkaHarness()
@@ -107,12 +130,7 @@ describe('the Kafka gateway on the wire', () => {
       // Everything but the base offset (bytes 0-7, outside the CRC) is the client's.
       expect(Buffer.from(stored).subarray(8)).toEqual(sent.subarray(8))
 
-      const fetched = await client.send<FetchResponse>(
-        API_KEYS.Fetch,
-        FETCH_V,
-        fetchBody('as-sent', expectedBase),
-      )
-      const records = Buffer.from(fetched.responses[0]?.partitions[0]?.records ?? [])
+      const records = await fetchRecords(client, 'as-sent', expectedBase)
       expect(records.subarray(8)).toEqual(sent.subarray(8))
       expect(Number(records.readBigInt64BE(0))).toBe(expectedBase)
       expectedBase += decodeRecordBatches(sent).length
@@ -181,7 +199,7 @@ describe('the Kafka gateway on the wire', () => {
     client.close()
   })
 
-  it('refuses what the topic would refuse, storing nothing: too large, keyless on compacted, idempotent', async () => {
+  it('refuses what the topic would refuse, storing nothing: too large, keyless on compacted, transactional', async () => {
     const { http, gateway } = harness()
     await createTopic(http, 'strict', 1, {
       'max.message.bytes': '200',
@@ -200,9 +218,9 @@ describe('the Kafka gateway on the wire', () => {
         ],
         { timestampType: 'CreateTime' },
       )
-    const idempotent = batch('k', 10)
-    idempotent.writeBigInt64BE(7n, 43) // producer id
-    idempotent.writeUInt32BE(crc32c(idempotent.subarray(21)), 17)
+    const transactional = batch('k', 10)
+    transactional.writeInt16BE(transactional.readInt16BE(21) | TRANSACTIONAL_BIT, 21)
+    transactional.writeUInt32BE(crc32c(transactional.subarray(21)), 17)
     const codeOf = async (records: Buffer) =>
       (
         await client.send<ProduceResponse>(
@@ -213,7 +231,7 @@ describe('the Kafka gateway on the wire', () => {
       ).responses[0]?.partitionResponses[0]?.errorCode
     expect(await codeOf(batch('k', 500))).toBe(ErrorCode.MESSAGE_TOO_LARGE)
     expect(await codeOf(batch(null, 10))).toBe(ErrorCode.INVALID_RECORD)
-    expect(await codeOf(idempotent)).toBe(ErrorCode.INVALID_RECORD)
+    expect(await codeOf(transactional)).toBe(ErrorCode.INVALID_RECORD)
     expect(await codeOf(Buffer.concat([batch('k', 10), Buffer.from([1, 2, 3])]))).toBe(
       ErrorCode.CORRUPT_MESSAGE,
     )
@@ -239,12 +257,7 @@ describe('the Kafka gateway on the wire', () => {
     )
     const appendTime = produced.responses[0]?.partitionResponses[0]?.logAppendTimeMs ?? -1
     expect(appendTime).toBeGreaterThanOrEqual(before)
-    const fetched = await client.send<FetchResponse>(
-      API_KEYS.Fetch,
-      FETCH_V,
-      fetchBody('append-time', 0),
-    )
-    const records = Buffer.from(fetched.responses[0]?.partitions[0]?.records ?? [])
+    const records = await fetchRecords(client, 'append-time', 0)
     expect(readBatchHeader(records)).toMatchObject({
       timestampType: 'LogAppendTime',
       maxTimestamp: appendTime,
@@ -393,5 +406,215 @@ describe('the Kafka gateway on the wire', () => {
       { nodeId: 1, host: '127.0.0.1', port: gateway.port, rack: null },
     ])
     healthy.close()
+  })
+})
+
+describe('idempotent produce on the wire', () => {
+  const harness = useKafkaHarness()
+
+  const initProducerId = (client: WireClient, body: Partial<InitProducerIdRequest> = {}) =>
+    client.send<InitProducerIdResponse>(API_KEYS.InitProducerId, INIT_PRODUCER_ID_V, {
+      ...defaultInitProducerIdRequest(),
+      transactionalId: null,
+      ...body,
+    })
+
+  /** A batch of `count` records from `producer`, its first record at `baseSequence`. */
+  const sequenced = (
+    producer: { producerId: number; epoch: number },
+    baseSequence: number,
+    count = 2,
+    valueBytes = 8,
+  ) =>
+    encodeRecordBatch(
+      Array.from({ length: count }, (_, i) => ({
+        key: Buffer.from(`k${baseSequence + i}`),
+        value: Buffer.alloc(valueBytes, baseSequence + i),
+        headers: [],
+        timestamp: Date.now(),
+      })),
+      {
+        timestampType: 'CreateTime',
+        producer: {
+          producerId: producer.producerId,
+          producerEpoch: producer.epoch,
+          baseSequence,
+        },
+      },
+    )
+
+  const produceTo = async (client: WireClient, topic: string, records: Buffer, partition = 0) => {
+    const response = await client.send<ProduceResponse>(
+      API_KEYS.Produce,
+      PRODUCE_WITH_MESSAGES_V,
+      produceBody(topic, records, -1, partition),
+    )
+    const answer = response.responses[0]?.partitionResponses[0]
+    if (answer === undefined) throw new Error('the produce response names no partition')
+    return answer
+  }
+
+  const logEnd = async (topic: string, partition = 0) => {
+    const { http } = harness()
+    const { topicId } = await http.broker.topics.describe(topic)
+    return (await http.broker.heads.readOne(topicId, partition)).logEndOffset
+  }
+
+  /** A topic, a connection, and an idempotent producer session on it. */
+  const session = async (topic: string, partitions = 1, configs = {}) => {
+    await createTopic(harness().http, topic, partitions, configs)
+    const client = await WireClient.connect(harness().gateway.bootstrap)
+    const { producerId, producerEpoch } = await initProducerId(client)
+    return { client, identity: { producerId, epoch: producerEpoch } }
+  }
+
+  it('gives every InitProducerId without a transactional id a fresh producer id at epoch 0', async () => {
+    const client = await WireClient.connect(harness().gateway.bootstrap)
+    const first = await initProducerId(client)
+    expect(first).toMatchObject({ errorCode: ErrorCode.NONE, producerEpoch: 0 })
+    expect(first.producerId).toBeGreaterThanOrEqual(0)
+    // A re-init with the current id and epoch, as clients send after a failed batch.
+    const again = await initProducerId(client, {
+      producerId: first.producerId,
+      producerEpoch: first.producerEpoch,
+    })
+    expect(again).toMatchObject({ errorCode: ErrorCode.NONE, producerEpoch: 0 })
+    expect(again.producerId).not.toBe(first.producerId)
+    expect(await initProducerId(client, { producerId: first.producerId })).toMatchObject({
+      errorCode: ErrorCode.INVALID_REQUEST,
+      producerId: -1,
+    })
+    client.close()
+  })
+
+  it('refuses transactions: no transaction coordinator, no transactional producer id', async () => {
+    const client = await WireClient.connect(harness().gateway.bootstrap)
+    expect(await initProducerId(client, { transactionalId: 'orders' })).toMatchObject({
+      errorCode: ErrorCode.UNSUPPORTED_VERSION,
+      producerId: -1,
+    })
+    expect((await initProducerId(client, { transactionalId: '' })).errorCode).toBe(
+      ErrorCode.INVALID_REQUEST,
+    )
+    const coordinator = await client.send<FindCoordinatorResponse>(API_KEYS.FindCoordinator, 4, {
+      ...defaultFindCoordinatorRequest(),
+      keyType: 1,
+      coordinatorKeys: ['orders'],
+    })
+    expect(coordinator.coordinators).toEqual([
+      expect.objectContaining({
+        key: 'orders',
+        nodeId: -1,
+        errorCode: ErrorCode.UNSUPPORTED_VERSION,
+        errorMessage: expect.stringMatching(/does not support transactions/),
+      }),
+    ])
+    client.close()
+  })
+
+  it('answers a resent batch with its original offset and stores it once, keeping its producer header', async () => {
+    const { client, identity } = await session('idempotent')
+    const first = sequenced(identity, 0)
+    expect(await produceTo(client, 'idempotent', first)).toMatchObject({
+      errorCode: ErrorCode.NONE,
+      baseOffset: 0,
+    })
+    expect(await produceTo(client, 'idempotent', sequenced(identity, 2))).toMatchObject({
+      errorCode: ErrorCode.NONE,
+      baseOffset: 2,
+    })
+    // The first batch again, as a client resends it when its answer was lost.
+    expect(await produceTo(client, 'idempotent', first)).toMatchObject({
+      errorCode: ErrorCode.NONE,
+      baseOffset: 0,
+    })
+    expect(await logEnd('idempotent')).toBe(4)
+
+    const records = await fetchRecords(client, 'idempotent', 0)
+    expect(readBatchHeader(records)).toMatchObject({
+      producerId: identity.producerId,
+      producerEpoch: identity.epoch,
+      baseSequence: 0,
+    })
+    expect(records.subarray(8, batchByteLength(readBatchHeader(records)))).toEqual(
+      first.subarray(8),
+    )
+    expect(decodeRecordBatches(records).map((r) => r.offset)).toEqual([0, 1, 2, 3])
+    client.close()
+  })
+
+  it('answers a resent batch with the append time its first send was stamped with', async () => {
+    const { client, identity } = await session('idempotent-append-time', 1, {
+      'message.timestamp.type': 'LogAppendTime',
+    })
+    const batch = sequenced(identity, 0)
+    const first = await produceTo(client, 'idempotent-append-time', batch)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const resent = await produceTo(client, 'idempotent-append-time', batch)
+    expect(first.logAppendTimeMs).toBeGreaterThan(0)
+    expect(resent).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 0 })
+    expect(resent.logAppendTimeMs).toBe(first.logAppendTimeMs)
+    const records = await fetchRecords(client, 'idempotent-append-time', 0)
+    expect(readBatchHeader(records).maxTimestamp).toBe(first.logAppendTimeMs)
+    client.close()
+  })
+
+  it('refuses a sequence gap with OUT_OF_ORDER_SEQUENCE_NUMBER, storing nothing', async () => {
+    const { client, identity } = await session('gap')
+    expect((await produceTo(client, 'gap', sequenced(identity, 0))).errorCode).toBe(ErrorCode.NONE)
+    const gap = await produceTo(client, 'gap', sequenced(identity, 5))
+    expect(gap).toMatchObject({ errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, baseOffset: -1 })
+    expect(gap.errorMessage).toMatch(/expected sequence 2, got 5/)
+    // Two batches of one request whose sequences do not meet are refused alike.
+    const split = Buffer.concat([sequenced(identity, 2), sequenced(identity, 7)])
+    expect((await produceTo(client, 'gap', split)).errorCode).toBe(
+      ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+    )
+    expect(await logEnd('gap')).toBe(2)
+    expect(await produceTo(client, 'gap', sequenced(identity, 2))).toMatchObject({
+      errorCode: ErrorCode.NONE,
+      baseOffset: 2,
+    })
+    client.close()
+  })
+
+  it('fences a stale epoch with INVALID_PRODUCER_EPOCH and an unknown id with UNKNOWN_PRODUCER_ID', async () => {
+    const { http } = harness()
+    await createTopic(http, 'fenced')
+    const client = await WireClient.connect(harness().gateway.bootstrap)
+    // A producer id whose epoch moved on: a transactional id's second session.
+    const stale = await http.broker.producers.initProducer('fenced-session')
+    const current = await http.broker.producers.initProducer('fenced-session')
+    expect(current).toEqual({ producerId: stale.producerId, epoch: stale.epoch + 1 })
+    expect(await produceTo(client, 'fenced', sequenced(stale, 0))).toMatchObject({
+      errorCode: ErrorCode.INVALID_PRODUCER_EPOCH,
+      baseOffset: -1,
+    })
+    const unknown = { producerId: 2 ** 40, epoch: 0 }
+    expect((await produceTo(client, 'fenced', sequenced(unknown, 0))).errorCode).toBe(
+      ErrorCode.UNKNOWN_PRODUCER_ID,
+    )
+    expect(await logEnd('fenced')).toBe(0)
+    expect((await produceTo(client, 'fenced', sequenced(current, 0))).errorCode).toBe(
+      ErrorCode.NONE,
+    )
+    client.close()
+  })
+
+  it('keeps the sequence of a batch the topic refuses: the next send of it still fits', async () => {
+    const { client, identity } = await session('strict-idempotent', 2, {
+      'max.message.bytes': '200',
+    })
+    expect(
+      (await produceTo(client, 'strict-idempotent', sequenced(identity, 0, 1, 500))).errorCode,
+    ).toBe(ErrorCode.MESSAGE_TOO_LARGE)
+    expect(await logEnd('strict-idempotent')).toBe(0)
+    // Each partition counts its own sequences from 0.
+    for (const partition of [0, 1]) {
+      expect(
+        await produceTo(client, 'strict-idempotent', sequenced(identity, 0), partition),
+      ).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 0 })
+    }
+    client.close()
   })
 })

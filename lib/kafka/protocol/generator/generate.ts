@@ -33,6 +33,7 @@ export const SERVED_APIS = [
   'DeleteGroups',
   'SaslHandshake',
   'SaslAuthenticate',
+  'InitProducerId',
   'ConsumerGroupHeartbeat',
 ] as const
 
