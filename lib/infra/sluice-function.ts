@@ -14,6 +14,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs'
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3'
 import { Construct } from 'constructs'
 import { type TableId, tableNameVariable } from '../storage/tables.ts'
+import { ESM_REQUIRE_BANNER } from './esm-require-banner.ts'
 import type { SluiceStorage } from './storage.ts'
 
 /** The repository root: entries are given relative to it, and the lockfile lives there. */
@@ -54,15 +55,11 @@ export interface SluiceFunctionProps extends FunctionSettings {
 /**
  * The same bundle the tests run: one ESM file with every dependency, the AWS
  * SDK included (versions pinned by our lockfile, not by the runtime's copy).
- * esbuild's ESM output turns a CommonJS `require` into a stub that throws, and
- * some bundled packages still require Node built-ins; the banner gives them a
- * real `require`.
  */
 const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   mainFields: ['module', 'main'],
-  banner:
-    "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);",
+  banner: ESM_REQUIRE_BANNER,
   minify: true,
   externalModules: [],
   // The local esbuild (a devDependency), never a Docker image: synth works offline.

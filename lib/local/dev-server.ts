@@ -7,8 +7,8 @@ import type { GroupServiceOptions } from '../groups/group-services.ts'
 import { createApp } from '../http/app.ts'
 import { ApiKeyTable } from '../http/auth/api-key-table.ts'
 import { apiKeyAuthentication } from '../http/auth/authenticate.ts'
-import { apiKeyCheck } from '../kafka/gateway/sasl.ts'
-import { type KafkaGateway, startKafkaGateway } from '../kafka/gateway/server.ts'
+import { startConfiguredGateway } from '../kafka/configured-gateway.ts'
+import type { KafkaGateway } from '../kafka/gateway/server.ts'
 import { runEvery } from '../maintenance/schedule.ts'
 import { createSchemaRegistry } from '../registry/registry.ts'
 import { createAwsClients, type EngineEndpoints } from '../storage/aws-clients.ts'
@@ -85,24 +85,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       )
       started.once('error', fail)
     })
-    const { kafka } = options.config
     const gateway: KafkaGateway | undefined =
       options.kafkaPort === undefined
         ? undefined
-        : await startKafkaGateway({
+        : await startConfiguredGateway({
+            config: options.config,
+            clients,
             broker,
-            clusterId: options.config.clusterId,
             host: options.host,
             port: options.kafkaPort,
-            nodeId: kafka.nodeId,
-            maxFrameBytes: kafka.maxFrameBytes,
-            ...(kafka.auth === 'sasl-plain' && {
-              checkApiKey: apiKeyCheck(ApiKeyTable.of(clients, options.config.names)),
-            }),
             onConnectionClosed: (reason, error) =>
               console.warn(`kafka: closed a connection: ${reason}`, error ?? ''),
-            ...(kafka.advertisedHost && { advertisedHost: kafka.advertisedHost }),
-            ...(kafka.advertisedPort && { advertisedPort: kafka.advertisedPort }),
           }).catch(async (error: unknown) => {
             await new Promise<void>((done) => server.close(() => done()))
             throw error
