@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib'
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib'
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam'
 import {
   ApplicationLogLevel,
@@ -11,7 +11,6 @@ import {
 } from 'aws-cdk-lib/aws-lambda'
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs'
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs'
-import type { CfnBucket } from 'aws-cdk-lib/aws-s3'
 import { Construct } from 'constructs'
 import { ESM_REQUIRE_BANNER } from './esm-require-banner.ts'
 import type { SluiceStorage } from './storage.ts'
