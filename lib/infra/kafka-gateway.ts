@@ -125,18 +125,19 @@ export interface SluiceKafkaGatewayProps extends SluiceKafkaProps {
 }
 
 /**
- * What the gateway's code paths touch: topics (admin), partition heads, the
- * segment index and producer state (produce and fetch), consumer groups and
- * their offsets, and the API keys it checks SASL/PLAIN against; objects it
- * writes and reads. Not the registry, leases or v2 consumer instances, which
- * only the HTTP API and maintenance use.
+ * What the gateway's code paths touch: topics (admin), partition heads and
+ * the segment index (produce and fetch), consumer groups and their offsets,
+ * and the API keys it checks SASL/PLAIN against; objects it writes and reads.
+ * Not the registry, leases or v2 consumer instances, which only the HTTP API
+ * and maintenance use, and not producer state while the gateway refuses
+ * idempotent batches (test/integration/kafka/gateway-access.test.ts records
+ * what a full client session touches and holds it to this list).
  */
 export const KAFKA_GATEWAY_ACCESS: StorageAccess = {
   tables: {
     topics: 'read-write',
     partitions: 'read-write',
     segments: 'read-write',
-    producers: 'read-write',
     groups: 'read-write',
     groupOffsets: 'read-write',
     apiKeys: 'read',

@@ -188,20 +188,19 @@ describe('the Kafka gateway on Fargate', () => {
         }
       }
     }
-    // Not the registry, leases or v2 consumer instances: no gateway code path reads them.
+    // Not the registry, leases, producer state or v2 consumer instances: no gateway code path reads them.
     expect(Object.keys(onTable).sort()).toEqual([
       'apiKeys',
       'groupOffsets',
       'groups',
       'partitions',
-      'producers',
       'segments',
       'topics',
     ] satisfies TableId[])
     const keyActions = [...(onTable.apiKeys ?? [])]
     expect(keyActions).toContain('dynamodb:GetItem')
     expect(keyActions.filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([])
-    expect(onTable.producers).toContain('dynamodb:UpdateItem')
+    expect(onTable.segments).toContain('dynamodb:PutItem')
     expect(onBucket).toEqual(new Set(['s3:GetObject', 's3:PutObject']))
 
     // The execution role pulls the image and writes the log group; only the ECR token is on "*".
