@@ -341,6 +341,8 @@ export class SluiceKafkaGateway extends Construct {
       },
       // The task drains its own connections on SIGTERM, which ECS sends once this delay is over.
       deregistrationDelay: Duration.seconds(10),
+      // Connections reach a task from the load balancer's address, which the task's group admits.
+      preserveClientIp: false,
     })
     this.service.connections.allowFrom(
       this.loadBalancer,

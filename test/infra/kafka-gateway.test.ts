@@ -147,6 +147,9 @@ describe('the Kafka gateway on Fargate', () => {
       HealthCheckProtocol: 'TCP',
     })
     expect(group.HealthCheckPort ?? 'traffic-port').toBe('traffic-port')
+    expect(group.TargetGroupAttributes).toEqual(
+      expect.arrayContaining([{ Key: 'preserve_client_ip.enabled', Value: 'false' }]),
+    )
     const balancer = only(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))
     expect(balancer).toMatchObject({ Type: 'network', Scheme: 'internet-facing' })
     const attributes = Object.fromEntries(
