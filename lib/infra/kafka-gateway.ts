@@ -27,6 +27,7 @@ import {
 import {
   ListenerCertificate,
   NetworkLoadBalancer,
+  type NetworkTargetGroup,
   Protocol,
   SslPolicy,
 } from 'aws-cdk-lib/aws-elasticloadbalancingv2'
@@ -163,7 +164,11 @@ function checkProps(props: SluiceKafkaProps, tasks: KafkaTaskCount, port: number
     )
   }
   const zone = props.hostedZone?.zoneName
-  if (zone !== undefined && !Token.isUnresolved(zone)) {
+  if (
+    zone !== undefined &&
+    !Token.isUnresolved(zone) &&
+    !Token.isUnresolved(props.advertisedHost)
+  ) {
     const host = props.advertisedHost.toLowerCase()
     const apex = zone.replace(/\.$/, '').toLowerCase()
     if (host !== apex && !host.endsWith(`.${apex}`)) {
@@ -206,6 +211,8 @@ export class SluiceKafkaGateway extends Construct {
   readonly cluster: Cluster
   readonly service: FargateService
   readonly loadBalancer: NetworkLoadBalancer
+  /** The tasks behind the listener; its healthy host count says how many serve. */
+  readonly targetGroup: NetworkTargetGroup
   readonly logGroup: LogGroup
   /** `host:port`, as clients' bootstrap.servers want it. */
   readonly bootstrap: string
@@ -254,7 +261,7 @@ export class SluiceKafkaGateway extends Construct {
         SLUICE_KAFKA_AUTH: 'sasl-plain',
         SLUICE_KAFKA_DRAIN_MS: String(STOP_TIMEOUT.minus(DRAIN_MARGIN).toMilliseconds()),
         POWERTOOLS_LOG_LEVEL: props.logLevel,
-        // Node sizes its heap from the host, not the task; leave a quarter for buffers and sockets.
+        // The heap sized to the task outright, leaving a quarter for buffers and sockets outside it.
         NODE_OPTIONS: `--max-old-space-size=${Math.floor(size.memoryMiB * 0.75)}`,
       },
     })
@@ -323,7 +330,7 @@ export class SluiceKafkaGateway extends Construct {
       certificates: [ListenerCertificate.fromArn(props.certificate.certificateArn)],
       sslPolicy: SslPolicy.RECOMMENDED_TLS,
     })
-    listener.addTargets('Gateway', {
+    this.targetGroup = listener.addTargets('Gateway', {
       port: CONTAINER_PORT,
       protocol: Protocol.TCP,
       targets: [

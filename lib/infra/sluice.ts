@@ -121,6 +121,7 @@ export class Sluice extends Construct {
         ),
       ),
       tables: this.storage.tables,
+      ...(this.kafka && { kafka: this.kafka }),
       ...(props.alarmActions && { alarmActions: props.alarmActions }),
     })
   }

@@ -239,6 +239,36 @@ describe('the Kafka gateway on Fargate', () => {
     expect(sluice.kafka?.vpc).toBe(vpc)
   })
 
+  it('graphs the gateway and alarms when no task passes the health check', () => {
+    const { template, id, sluice } = synth()
+    const alarm = only(
+      template.findResources('AWS::CloudWatch::Alarm', {
+        Properties: { MetricName: 'HealthyHostCount' },
+      }),
+    )
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/NetworkELB',
+      Statistic: 'Minimum',
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+    })
+    const dimension = (name: string) =>
+      alarm.Dimensions.find((d: Json) => d.Name === name)?.Value as Json
+    expect(JSON.stringify(dimension('TargetGroup'))).toContain(
+      id(sluice.kafka?.targetGroup as IConstruct),
+    )
+    const body = JSON.stringify(
+      only(template.findResources('AWS::CloudWatch::Dashboard')).DashboardBody,
+    )
+    expect(body).toContain('Kafka gateway: healthy tasks and connections')
+    const { template: without } = synth({})
+    without.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      { MetricName: 'HealthyHostCount' },
+      0,
+    )
+  })
+
   it('scales on CPU between min and max without pinning a desired count', () => {
     const { template } = synth({
       kafka: { ...KAFKA, tasks: { min: 2, max: 6, targetCpuPercent: 50 } },
