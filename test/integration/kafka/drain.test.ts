@@ -3,15 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { API_KEYS } from '../../../lib/kafka/protocol/apis.ts'
 import type { MetadataResponse } from '../../../lib/kafka/protocol/messages/metadata-response.ts'
 import { gateCommand } from '../../support/faults.ts'
-import { useKafkaHarness } from './support.ts'
+import { METADATA_ALL_TOPICS, useKafkaHarness } from './support.ts'
 import { WireClient } from './wire-client.ts'
-
-const METADATA_ALL = {
-  topics: null,
-  allowAutoTopicCreation: false,
-  includeClusterAuthorizedOperations: false,
-  includeTopicAuthorizedOperations: false,
-}
 
 describe('draining the gateway', () => {
   const harness = useKafkaHarness()
@@ -21,7 +14,7 @@ describe('draining the gateway', () => {
     const client = await WireClient.connect(gateway.bootstrap)
     // Metadata for every topic scans the topics table: held there, the request is in flight.
     const gate = gateCommand(http.storage.clients.dynamodb, 'ScanCommand', { times: 1 })
-    const metadata = client.frame(API_KEYS.Metadata, 4, METADATA_ALL)
+    const metadata = client.frame(API_KEYS.Metadata, 4, METADATA_ALL_TOPICS)
     client.write(metadata.bytes)
     await gate.arrived(1)
     const drained = gateway.drain()

@@ -6,7 +6,6 @@ import { join } from 'node:path'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import getPort from 'get-port'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { formatApiKey, newApiKey, secretHash } from '../../../lib/http/auth/api-key.ts'
 import { ApiKeyTable } from '../../../lib/http/auth/api-key-table.ts'
 import { bundleKafkaGateway } from '../../../lib/infra/kafka-gateway-bundle.ts'
 import { localFunctionEnvironment } from '../../../lib/infra/local-lambda.ts'
@@ -17,6 +16,7 @@ import type { MetadataResponse } from '../../../lib/kafka/protocol/messages/meta
 import type { SaslAuthenticateResponse } from '../../../lib/kafka/protocol/messages/sasl-authenticate-response.ts'
 import type { SaslHandshakeResponse } from '../../../lib/kafka/protocol/messages/sasl-handshake-response.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
+import { issueApiKey, METADATA_ALL_TOPICS } from './support.ts'
 import { WireClient } from './wire-client.ts'
 
 const outdir = mkdtempSync(join(tmpdir(), 'sluice-kafka-gateway-'))
@@ -86,28 +86,6 @@ async function startGateway(env: Record<string, string>): Promise<Started> {
   return { child, bootstrap: `127.0.0.1:${port}`, lines, exited }
 }
 
-async function issueApiKey(): Promise<{ keyId: string; apiKey: string }> {
-  const keys = new ApiKeyTable(
-    DynamoDBDocumentClient.from(storage.clients.dynamodb),
-    storage.names.tables.apiKeys,
-  )
-  const key = newApiKey()
-  await keys.create({
-    keyId: key.keyId,
-    secretHash: secretHash(key.secret),
-    name: 'container test',
-    createdAt: Date.now(),
-  })
-  return { keyId: key.keyId, apiKey: formatApiKey(key) }
-}
-
-const METADATA_ALL = {
-  topics: null,
-  allowAutoTopicCreation: false,
-  includeClusterAuthorizedOperations: false,
-  includeTopicAuthorizedOperations: false,
-}
-
 describe('the Kafka gateway bundle, run as the container runs it', () => {
   it('serves SASL/PLAIN clients, advertises the load balancer, and drains on SIGTERM', async () => {
     const gateway = await startGateway({
@@ -115,7 +93,12 @@ describe('the Kafka gateway bundle, run as the container runs it', () => {
       SLUICE_KAFKA_ADVERTISED_HOST: 'kafka.example.com',
       SLUICE_KAFKA_ADVERTISED_PORT: '9094',
     })
-    const { keyId, apiKey } = await issueApiKey()
+    const { keyId, apiKey } = await issueApiKey(
+      new ApiKeyTable(
+        DynamoDBDocumentClient.from(storage.clients.dynamodb),
+        storage.names.tables.apiKeys,
+      ),
+    )
     const client = await WireClient.connect(gateway.bootstrap)
     const versions = await client.send<ApiVersionsResponse>(API_KEYS.ApiVersions, 3, {
       clientSoftwareName: 'wire-test',
@@ -133,7 +116,7 @@ describe('the Kafka gateway bundle, run as the container runs it', () => {
       { authBytes: Buffer.from(`\0${keyId}\0${apiKey}`) },
     )
     expect(authenticated.errorCode).toBe(ErrorCode.NONE)
-    const metadata = await client.send<MetadataResponse>(API_KEYS.Metadata, 4, METADATA_ALL)
+    const metadata = await client.send<MetadataResponse>(API_KEYS.Metadata, 4, METADATA_ALL_TOPICS)
     expect(metadata.brokers).toEqual([
       { nodeId: 1, host: 'kafka.example.com', port: 9094, rack: null },
     ])

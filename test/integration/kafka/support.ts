@@ -34,17 +34,7 @@ export function useKafkaHarness({ sasl = false } = {}): () => KafkaHarness {
       nodeId: 1,
       maxFrameBytes: 8 * 1024 * 1024,
     })
-    const issueApiKey = async () => {
-      const key = newApiKey()
-      await keys.create({
-        keyId: key.keyId,
-        secretHash: secretHash(key.secret),
-        name: 'kafka test',
-        createdAt: Date.now(),
-      })
-      return { keyId: key.keyId, apiKey: formatApiKey(key) }
-    }
-    harness = { http, gateway, issueApiKey }
+    harness = { http, gateway, issueApiKey: () => issueApiKey(keys) }
   })
   afterAll(async () => {
     await harness?.gateway.close()
@@ -53,6 +43,26 @@ export function useKafkaHarness({ sasl = false } = {}): () => KafkaHarness {
     if (harness === undefined) throw new Error('the harness starts in beforeAll')
     return harness
   }
+}
+
+/** Issues a key in an api-keys table: its id (the SASL/PLAIN username) and the key (the password). */
+export async function issueApiKey(keys: ApiKeyTable): Promise<{ keyId: string; apiKey: string }> {
+  const key = newApiKey()
+  await keys.create({
+    keyId: key.keyId,
+    secretHash: secretHash(key.secret),
+    name: 'kafka test',
+    createdAt: Date.now(),
+  })
+  return { keyId: key.keyId, apiKey: formatApiKey(key) }
+}
+
+/** A Metadata request body (v4) for every topic. */
+export const METADATA_ALL_TOPICS = {
+  topics: null,
+  allowAutoTopicCreation: false,
+  includeClusterAuthorizedOperations: false,
+  includeTopicAuthorizedOperations: false,
 }
 
 export async function createTopic(http: Harness, name: string, partitions = 1, configs = {}) {
