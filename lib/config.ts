@@ -35,6 +35,11 @@ export interface KafkaGatewayConfig {
   readonly maxFrameBytes: number
   /** `sasl-plain`: clients authenticate with SASL/PLAIN and an API key; `none`: anyone who connects is served. */
   readonly auth: KafkaAuth
+  /**
+   * How long a stopping gateway waits for its connections to drain before it
+   * closes the rest; a container's stop timeout must leave room for it.
+   */
+  readonly drainMs: number
 }
 
 export const KAFKA_AUTH_MODES = ['none', 'sasl-plain'] as const
@@ -111,6 +116,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SluiceConfi
       nodeId: integer(env, 'SLUICE_KAFKA_NODE_ID', 1, 0),
       maxFrameBytes: positiveInteger(env, 'SLUICE_KAFKA_MAX_FRAME_BYTES', 100 * 1024 * 1024),
       auth: kafkaAuth(env, 'SLUICE_KAFKA_AUTH'),
+      drainMs: integer(env, 'SLUICE_KAFKA_DRAIN_MS', 20_000, 0),
     },
     maintenance: {
       targetSegmentBytes: positiveInteger(

@@ -5,13 +5,9 @@ import { Construct } from 'constructs'
 import { AUTH_MODE_VARIABLE, type AuthMode } from '../auth/auth-mode.ts'
 import { API_SERVICE } from '../observability/metric-names.ts'
 import { type TableId, tableDefinitions } from '../storage/tables.ts'
-import {
-  type FunctionAccess,
-  type FunctionSettings,
-  SluiceFunction,
-  type TableAccess,
-} from './sluice-function.ts'
+import { type FunctionSettings, SluiceFunction } from './sluice-function.ts'
 import type { SluiceStorage } from './storage.ts'
+import type { StorageAccess, TableAccess } from './storage-access.ts'
 
 export interface SluiceApiProps extends FunctionSettings {
   readonly storage: SluiceStorage
@@ -26,7 +22,7 @@ export interface SluiceApiProps extends FunctionSettings {
  * resource, except the API keys, which it only reads, and only in api-key
  * mode. Objects it writes and reads but never deletes (that is GC's job).
  */
-function apiAccess(authMode: AuthMode): FunctionAccess {
+function apiAccess(authMode: AuthMode): StorageAccess {
   const tables: Partial<Record<TableId, TableAccess>> = {}
   for (const tableId of Object.keys(tableDefinitions) as TableId[]) {
     if (tableId !== 'apiKeys') tables[tableId] = 'read-write'

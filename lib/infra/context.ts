@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib'
 import { AUTH_MODES, type AuthMode } from '../auth/auth-mode.ts'
 import { ConfigError } from '../config.ts'
+import type { SluiceKafkaProps } from './kafka-gateway.ts'
 import type { SluiceProps } from './sluice.ts'
 import type { LogLevel } from './sluice-function.ts'
 
@@ -61,7 +62,9 @@ function parseJson(key: string, text: string): unknown {
  * The props bin/app.ts passes to the stack, from CDK context: `sluice:clusterId`,
  * `sluice:authMode` (iam | api-key), `sluice:logLevel`, `sluice:removalPolicy`
  * (retain | destroy), `sluice:deletionProtection`, `sluice:maxRequestBytes`,
- * `sluice:apiMemorySize` and `sluice:schedules` ({"name": minutes}).
+ * `sluice:apiMemorySize`, `sluice:schedules` ({"name": minutes}), and, to
+ * enable the Kafka gateway, `sluice:kafkaAdvertisedHost` with
+ * `sluice:kafkaCertificateArn` (and optionally `sluice:kafkaPort`).
  * Unset keys keep the construct's defaults; a bad value fails the synth.
  */
 export function sluicePropsFromContext(read: ContextReader): SluiceProps {
@@ -94,5 +97,24 @@ export function sluicePropsFromContext(read: ContextReader): SluiceProps {
   if (memory !== undefined) props.apiMemorySize = positiveInteger('sluice:apiMemorySize', memory)
   const rates = value('schedules')
   if (rates !== undefined) props.schedules = schedules('sluice:schedules', rates)
+  const kafka = kafkaProps(value)
+  if (kafka !== undefined) props.kafka = kafka
   return props
+}
+
+function kafkaProps(value: (key: string) => unknown): SluiceKafkaProps | undefined {
+  const host = value('kafkaAdvertisedHost')
+  const certificateArn = value('kafkaCertificateArn')
+  const port = value('kafkaPort')
+  if (host === undefined && certificateArn === undefined && port === undefined) return undefined
+  if (host === undefined || certificateArn === undefined) {
+    throw new ConfigError(
+      'Context sluice:kafkaAdvertisedHost and sluice:kafkaCertificateArn enable the Kafka gateway together; set both.',
+    )
+  }
+  return {
+    advertisedHost: String(host),
+    certificate: { certificateArn: String(certificateArn) },
+    ...(port !== undefined && { port: positiveInteger('sluice:kafkaPort', port) }),
+  }
 }

@@ -21,6 +21,7 @@ import {
   METRICS_NAMESPACE,
   type MetricName,
 } from '../observability/metric-names.ts'
+import type { SluiceKafkaGateway } from './kafka-gateway.ts'
 
 export interface SluiceMonitoringProps {
   readonly clusterId: string
@@ -28,6 +29,8 @@ export interface SluiceMonitoringProps {
   /** The scheduled functions by name, each graphed and alarmed on its own. */
   readonly maintenance: Readonly<Record<string, IFunction>>
   readonly tables: Readonly<Record<string, TableV2>>
+  /** The Kafka gateway, when deployed: graphed, and alarmed when no task serves. */
+  readonly kafka?: SluiceKafkaGateway
   /** Where alarms notify (an SNS topic action, say); alarms exist and show on the console without. */
   readonly alarmActions?: readonly IAlarmAction[]
 }
@@ -118,13 +121,33 @@ export class SluiceMonitoring extends Construct {
             height: 6,
           }),
     )
+    const { kafka } = props
+    if (kafka) {
+      this.dashboard.addWidgets(
+        graph(
+          'Kafka gateway: healthy tasks and connections',
+          [kafka.targetGroup.metrics.healthyHostCount({ period: PERIOD, statistic: 'Minimum' })],
+          [kafka.loadBalancer.metrics.activeFlowCount({ period: PERIOD, statistic: 'Maximum' })],
+        ),
+        graph('Kafka gateway: CPU and memory (%)', [
+          kafka.service.metricCpuUtilization({ period: PERIOD }),
+          kafka.service.metricMemoryUtilization({ period: PERIOD }),
+        ]),
+      )
+    }
 
-    const alarm = (id: string, metric: IMetric, threshold: number, description: string) => {
+    const alarm = (
+      id: string,
+      metric: IMetric,
+      threshold: number,
+      description: string,
+      comparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    ) => {
       const created = new Alarm(this, id, {
         metric,
         threshold,
         evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        comparisonOperator,
         treatMissingData: TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       })
@@ -171,6 +194,20 @@ export class SluiceMonitoring extends Construct {
           `The scheduled ${name} function failed or was throttled.`,
         ),
       ),
+      ...(kafka
+        ? [
+            alarm(
+              'KafkaNoHealthyTasks',
+              kafka.targetGroup.metrics.healthyHostCount({
+                period: PERIOD,
+                statistic: 'Minimum',
+              }),
+              1,
+              'No Kafka gateway task passed the load balancer health check for a minute: Kafka clients cannot connect.',
+              ComparisonOperator.LESS_THAN_THRESHOLD,
+            ),
+          ]
+        : []),
     ]
   }
 }

@@ -2,8 +2,9 @@ import type { Duration } from 'aws-cdk-lib'
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events'
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets'
 import { Construct } from 'constructs'
-import { type FunctionAccess, type FunctionSettings, SluiceFunction } from './sluice-function.ts'
+import { type FunctionSettings, SluiceFunction } from './sluice-function.ts'
 import type { SluiceStorage } from './storage.ts'
+import type { StorageAccess } from './storage-access.ts'
 
 /** A maintenance function as the stack declares it: what runs, how often, with which access. */
 export interface ScheduledFunctionSpec {
@@ -16,7 +17,7 @@ export interface ScheduledFunctionSpec {
   readonly defaultRate: Duration
   readonly timeout: Duration
   readonly memorySize: number
-  readonly access: FunctionAccess
+  readonly access: StorageAccess
 }
 
 export interface ScheduledFunctionProps extends FunctionSettings {

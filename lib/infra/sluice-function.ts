@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib'
+import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib'
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam'
 import {
   ApplicationLogLevel,
@@ -11,25 +11,15 @@ import {
 } from 'aws-cdk-lib/aws-lambda'
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs'
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs'
-import type { CfnBucket } from 'aws-cdk-lib/aws-s3'
 import { Construct } from 'constructs'
-import { type TableId, tableNameVariable } from '../storage/tables.ts'
+import { ESM_REQUIRE_BANNER } from './esm-require-banner.ts'
 import type { SluiceStorage } from './storage.ts'
+import { grantStorageAccess, type StorageAccess, storageEnvironment } from './storage-access.ts'
 
 /** The repository root: entries are given relative to it, and the lockfile lives there. */
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'
-
-export type TableAccess = 'read' | 'read-write'
-/** S3 access as separate verbs: the API writes and reads objects but never deletes or lists them. */
-export type BucketAccess = 'read' | 'put' | 'delete' | 'list'
-
-/** What a function may touch; everything else is denied. */
-export interface FunctionAccess {
-  readonly tables: Readonly<Partial<Record<TableId, TableAccess>>>
-  readonly bucket: readonly BucketAccess[]
-}
 
 /** What every Sluice function of one installation shares. */
 export interface FunctionSettings {
@@ -43,7 +33,7 @@ export interface SluiceFunctionProps extends FunctionSettings {
   readonly entry: string
   readonly description: string
   readonly storage: SluiceStorage
-  readonly access: FunctionAccess
+  readonly access: StorageAccess
   readonly timeout: Duration
   readonly memorySize: number
   /** Powertools' service name: the `service` dimension of its metrics and the field in its logs. */
@@ -54,15 +44,11 @@ export interface SluiceFunctionProps extends FunctionSettings {
 /**
  * The same bundle the tests run: one ESM file with every dependency, the AWS
  * SDK included (versions pinned by our lockfile, not by the runtime's copy).
- * esbuild's ESM output turns a CommonJS `require` into a stub that throws, and
- * some bundled packages still require Node built-ins; the banner gives them a
- * real `require`.
  */
 const BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   mainFields: ['module', 'main'],
-  banner:
-    "import { createRequire as __sluiceCreateRequire } from 'node:module'; const require = __sluiceCreateRequire(import.meta.url);",
+  banner: ESM_REQUIRE_BANNER,
   minify: true,
   externalModules: [],
   // The local esbuild (a devDependency), never a Docker image: synth works offline.
@@ -71,9 +57,8 @@ const BUNDLING: BundlingOptions = {
 
 /**
  * One Sluice Lambda function: Node.js 22 on arm64, its own log group, JSON
- * logs, X-Ray tracing, the storage names in its environment (for every table
- * in lib/storage/tables.ts, so new tables reach every function) and exactly
- * the access it is given.
+ * logs, X-Ray tracing, the storage names in its environment and exactly the
+ * access it is given.
  */
 export class SluiceFunction extends Construct {
   readonly function: NodejsFunction
@@ -117,19 +102,13 @@ export class SluiceFunction extends Construct {
       bundling: BUNDLING,
       environment: {
         SLUICE_CLUSTER_ID: props.clusterId,
-        SLUICE_BUCKET: storage.bucket.bucketName,
-        ...Object.fromEntries(
-          Object.entries(storage.tables).map(([tableId, table]) => [
-            tableNameVariable(tableId as TableId),
-            table.tableName,
-          ]),
-        ),
+        ...storageEnvironment(storage),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
         ...props.environment,
       },
     })
-    grantAccess(this.function, role, storage, props.access)
+    grantStorageAccess(role, storage, props.access)
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
@@ -140,60 +119,5 @@ export class SluiceFunction extends Construct {
       reason:
         'X-Ray takes trace segments only on Resource "*": it has no resource-level permissions.',
     })
-  }
-}
-
-/** The S3 actions behind each verb, on this one bucket's objects (list: on the bucket itself). */
-const BUCKET_ACTIONS = {
-  read: 's3:GetObject',
-  put: 's3:PutObject',
-  delete: 's3:DeleteObject',
-  list: 's3:ListBucket',
-} as const satisfies Record<BucketAccess, string>
-
-/**
- * Tables through their own grant methods; the bucket through explicit
- * statements, because Bucket.grantRead and grantPut add wildcard actions
- * (s3:GetObject*, s3:List*, s3:Abort*) that no Sluice function uses.
- */
-function grantAccess(
-  fn: NodejsFunction,
-  role: Role,
-  storage: SluiceStorage,
-  access: FunctionAccess,
-): void {
-  for (const [tableId, level] of Object.entries(access.tables)) {
-    const table = storage.tables[tableId as TableId]
-    if (level === 'read') table.grantReadData(fn)
-    else table.grantReadWriteData(fn)
-  }
-  const verbs = new Set(access.bucket)
-  const objectActions = [...verbs]
-    .filter((verb) => verb !== 'list')
-    .map((verb) => BUCKET_ACTIONS[verb])
-  if (objectActions.length > 0) {
-    role.addToPolicy(
-      new PolicyStatement({
-        actions: objectActions,
-        resources: [storage.bucket.arnForObjects('*')],
-      }),
-    )
-    const stack = Stack.of(storage)
-    const bucketId = stack.resolve(
-      stack.getLogicalId(storage.bucket.node.defaultChild as CfnBucket),
-    )
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
-      reason:
-        'Every produce request writes an object under a fresh random key, so object access cannot be narrower than the objects of this one bucket.',
-    })
-  }
-  if (verbs.has('list')) {
-    role.addToPolicy(
-      new PolicyStatement({
-        actions: [BUCKET_ACTIONS.list],
-        resources: [storage.bucket.bucketArn],
-      }),
-    )
   }
 }

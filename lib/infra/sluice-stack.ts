@@ -33,5 +33,18 @@ export class SluiceStack extends Stack {
     })
     new CfnOutput(this, 'BucketName', { value: storage.bucket.bucketName })
     new CfnOutput(this, 'DashboardName', { value: monitoring.dashboard.dashboardName })
+    const { kafka } = this.sluice
+    if (kafka) {
+      new CfnOutput(this, 'KafkaBootstrap', {
+        description:
+          'bootstrap.servers for Kafka clients (security.protocol=SASL_SSL, sasl.mechanism=PLAIN)',
+        value: kafka.bootstrap,
+      })
+      new CfnOutput(this, 'KafkaLoadBalancerDnsName', {
+        description:
+          'Point the advertised host (a CNAME) here, unless the stack was given its hosted zone',
+        value: kafka.loadBalancer.loadBalancerDnsName,
+      })
+    }
   }
 }

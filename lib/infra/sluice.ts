@@ -5,6 +5,7 @@ import { Construct } from 'constructs'
 import type { AuthMode } from '../auth/auth-mode.ts'
 import { ConfigError } from '../config.ts'
 import { SluiceApi } from './api.ts'
+import { SluiceKafkaGateway, type SluiceKafkaProps } from './kafka-gateway.ts'
 import { SluiceMonitoring } from './monitoring.ts'
 import { ScheduledFunction, type ScheduledFunctionSpec } from './scheduled-function.ts'
 import { SCHEDULED_FUNCTIONS, type ScheduledFunctionName } from './scheduled-functions.ts'
@@ -32,6 +33,8 @@ export interface SluiceProps {
   readonly apiMemorySize?: number
   /** Actions every alarm triggers, e.g. an SNS topic action. Default: none. */
   readonly alarmActions?: readonly IAlarmAction[]
+  /** Also serve Kafka's wire protocol (SASL_SSL) from Fargate behind a Network Load Balancer. Default: off. */
+  readonly kafka?: SluiceKafkaProps
 }
 
 const CLUSTER_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/
@@ -48,6 +51,8 @@ export class Sluice extends Construct {
   readonly api: SluiceApi
   readonly maintenance: Readonly<Partial<Record<ScheduledFunctionName, ScheduledFunction>>>
   readonly monitoring: SluiceMonitoring
+  /** The Kafka gateway, when `kafka` is given. */
+  readonly kafka: SluiceKafkaGateway | undefined
 
   constructor(scope: Construct, id: string, props: SluiceProps = {}) {
     super(scope, id)
@@ -87,6 +92,15 @@ export class Sluice extends Construct {
       memorySize: props.apiMemorySize ?? 1024,
       ...(props.maxRequestBytes !== undefined && { maxRequestBytes: props.maxRequestBytes }),
     })
+    this.kafka =
+      props.kafka &&
+      new SluiceKafkaGateway(this, 'Kafka', {
+        ...props.kafka,
+        clusterId: this.clusterId,
+        storage: this.storage,
+        logLevel: settings.logLevel,
+        logRetention: settings.logRetention,
+      })
     const schedules: Partial<Record<string, Duration>> = props.schedules ?? {}
     const maintenance: Partial<Record<string, ScheduledFunction>> = {}
     for (const spec of specs) {
@@ -107,6 +121,7 @@ export class Sluice extends Construct {
         ),
       ),
       tables: this.storage.tables,
+      ...(this.kafka && { kafka: this.kafka }),
       ...(props.alarmActions && { alarmActions: props.alarmActions }),
     })
   }

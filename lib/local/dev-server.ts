@@ -5,8 +5,8 @@ import { ApiKeyTable } from '../auth/api-key-table.ts'
 import type { SluiceConfig } from '../config.ts'
 import { createApp } from '../http/app.ts'
 import { apiKeyAuthentication } from '../http/authenticate.ts'
-import { apiKeyCheck } from '../kafka/gateway/sasl.ts'
-import { type KafkaGateway, startKafkaGateway } from '../kafka/gateway/server.ts'
+import { startConfiguredGateway } from '../kafka/configured-gateway.ts'
+import type { KafkaGateway } from '../kafka/gateway/server.ts'
 import { runEvery } from '../maintenance/schedule.ts'
 import type { GroupTimers } from '../runtime/services.ts'
 import { createServices } from '../runtime/services.ts'
@@ -83,25 +83,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       )
       started.once('error', fail)
     })
-    const { kafka } = options.config
     const gateway: KafkaGateway | undefined =
       options.kafkaPort === undefined
         ? undefined
-        : await startKafkaGateway({
-            broker: services.broker,
-            groups: services.groups,
-            clusterId: options.config.clusterId,
+        : await startConfiguredGateway({
+            config: options.config,
+            clients,
+            services,
             host: options.host,
             port: options.kafkaPort,
-            nodeId: kafka.nodeId,
-            maxFrameBytes: kafka.maxFrameBytes,
-            ...(kafka.auth === 'sasl-plain' && {
-              checkApiKey: apiKeyCheck(ApiKeyTable.of(clients, options.config.names)),
-            }),
             onConnectionClosed: (reason, error) =>
               console.warn(`kafka: closed a connection: ${reason}`, error ?? ''),
-            ...(kafka.advertisedHost && { advertisedHost: kafka.advertisedHost }),
-            ...(kafka.advertisedPort && { advertisedPort: kafka.advertisedPort }),
           }).catch(async (error: unknown) => {
             await new Promise<void>((done) => server.close(() => done()))
             throw error

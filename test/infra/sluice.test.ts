@@ -1,6 +1,7 @@
 import type { CfnElement } from 'aws-cdk-lib'
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib'
 import { Match, type Template } from 'aws-cdk-lib/assertions'
+import { Peer } from 'aws-cdk-lib/aws-ec2'
 import { Bucket } from 'aws-cdk-lib/aws-s3'
 import { AwsSolutionsChecks } from 'cdk-nag'
 import type { IConstruct } from 'constructs'
@@ -15,6 +16,7 @@ import {
   allowedStatements,
   assemblyDir,
   type Json,
+  referenced,
   resourcesOf,
   type Statement,
   templateOf,
@@ -30,14 +32,6 @@ function synth(props: SluiceProps = {}) {
   const id = (construct: IConstruct) =>
     stack.resolve(stack.getLogicalId(construct.node.defaultChild as CfnElement)) as string
   return { app, stack, template: templateOf(stack), id }
-}
-
-/** The logical id a resource reference (Ref or Fn::GetAtt) points at. */
-function referenced(value: Json): string | undefined {
-  if (value?.Ref) return value.Ref
-  if (value?.['Fn::GetAtt']) return value['Fn::GetAtt'][0]
-  if (value?.['Fn::Join']) return value['Fn::Join'][1].map(referenced).find(Boolean)
-  return undefined
 }
 
 function tableIdOf(stack: Stack, sluice: Sluice, logicalId: string): TableId | undefined {
@@ -313,11 +307,24 @@ describe('cdk-nag AwsSolutions', () => {
     }
   }
 
-  it('reports nothing unacknowledged, in either auth mode or removal policy', () => {
+  it('reports nothing unacknowledged, in either auth mode or removal policy, with or without Kafka', () => {
+    const kafka = {
+      advertisedHost: 'kafka.example.com',
+      certificate: { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' },
+    }
     const variants: SluiceProps[] = [
       {},
       { authMode: 'api-key' },
       { removalPolicy: RemovalPolicy.DESTROY, logLevel: 'DEBUG' },
+      { kafka },
+      {
+        kafka: {
+          ...kafka,
+          scheme: 'internal',
+          allowedClients: [Peer.ipv4('10.1.0.0/16')],
+          tasks: { min: 2, max: 4 },
+        },
+      },
     ]
     for (const props of variants) {
       expect(findings((stack) => new Sluice(stack, 'Sluice', props))).toEqual([])

@@ -49,3 +49,11 @@ export function actionsOf(statement: Statement): string[] {
 export function resourcesOf(statement: Statement): Json[] {
   return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]
 }
+
+/** The logical id a resource reference (Ref, Fn::GetAtt, or the first inside Fn::Join) points at. */
+export function referenced(value: Json): string | undefined {
+  if (value?.Ref) return value.Ref
+  if (value?.['Fn::GetAtt']) return value['Fn::GetAtt'][0]
+  if (value?.['Fn::Join']) return value['Fn::Join'][1].map(referenced).find(Boolean)
+  return undefined
+}

@@ -41,6 +41,17 @@ function illegalSaslState(request: DecodedRequest): SaslStep {
 /** Frames read ahead of the one being answered before the socket stops reading. */
 const MAX_QUEUED_FRAMES = 32
 
+/** A connection being served. */
+export interface ServedConnection {
+  /**
+   * Stops reading, answers every request already read, then ends the
+   * connection: a client sees its requests answered and a clean close, and
+   * reconnects elsewhere, instead of a reset that leaves it guessing whether
+   * a produce was stored.
+   */
+  drain(): Promise<void>
+}
+
 /**
  * One client connection. Requests are answered one at a time, in the order
  * they came, as a Kafka broker does; a pipelining client gets its responses in
@@ -50,7 +61,7 @@ export function serveConnection(
   socket: Socket,
   context: GatewayContext,
   options: ConnectionOptions,
-): void {
+): ServedConnection {
   const splitter = new FrameSplitter(options.maxFrameBytes)
   const { checkApiKey } = options
   let sasl: SaslState = checkApiKey ? 'start' : 'authenticated'
@@ -70,6 +81,7 @@ export function serveConnection(
   }
   let queue = Promise.resolve()
   let queued = 0
+  let draining = false
 
   const close = (reason: string, error?: unknown) => {
     if (socket.destroyed) return
@@ -128,9 +140,18 @@ export function serveConnection(
         .catch((error: unknown) => close('request failed', error))
         .finally(() => {
           queued--
-          if (queued < MAX_QUEUED_FRAMES / 2 && socket.isPaused()) socket.resume()
+          if (queued < MAX_QUEUED_FRAMES / 2 && socket.isPaused() && !draining) socket.resume()
         })
     }
   })
   socket.on('error', (error) => close('socket error', error))
+  return {
+    async drain() {
+      draining = true
+      // A paused socket emits no more data, so no frame joins the queue after this.
+      socket.pause()
+      await queue
+      if (!socket.destroyed) socket.end()
+    },
+  }
 }

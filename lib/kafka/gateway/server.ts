@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import { createServer, type Server, type Socket } from 'node:net'
 import type { Broker } from '../../broker/broker.ts'
 import type { GroupServices } from '../../groups/group-services.ts'
-import { serveConnection } from './connection.ts'
+import { type ServedConnection, serveConnection } from './connection.ts'
 import type { GatewayContext } from './context.ts'
 import type { ApiKeyCheck } from './sasl.ts'
 
@@ -28,23 +28,30 @@ export interface KafkaGateway {
   /** host:port, as a Kafka client's bootstrap servers want it. */
   readonly bootstrap: string
   readonly port: number
+  /**
+   * Stops accepting connections and drains every open one (see
+   * ServedConnection.drain); resolves when all of them have closed. A client
+   * that never closes its end keeps it waiting: bound it and then `close()`.
+   */
+  drain(): Promise<void>
+  /** Closes every connection at once, answered or not, and stops listening. */
   close(): Promise<void>
 }
 
 /** Kafka's wire protocol over the broker: a front end like the HTTP API, holding no state of its own. */
 export async function startKafkaGateway(options: KafkaGatewayOptions): Promise<KafkaGateway> {
-  const sockets = new Set<Socket>()
+  const connections = new Map<Socket, ServedConnection>()
   let context: GatewayContext | undefined
   const server: Server = createServer((socket) => {
     if (context === undefined) return socket.destroy()
-    sockets.add(socket)
-    socket.once('close', () => sockets.delete(socket))
+    socket.once('close', () => connections.delete(socket))
     socket.setNoDelay(true)
-    serveConnection(socket, context, {
+    const connection = serveConnection(socket, context, {
       maxFrameBytes: options.maxFrameBytes,
       onClose: options.onConnectionClosed ?? (() => {}),
       ...(options.checkApiKey && { checkApiKey: options.checkApiKey }),
     })
+    connections.set(socket, connection)
   })
   await new Promise<void>((ready, fail) => {
     server.once('error', fail)
@@ -65,12 +72,24 @@ export async function startKafkaGateway(options: KafkaGatewayOptions): Promise<K
       port: options.advertisedPort ?? port,
     },
   }
+  // Resolves once the server has stopped listening and its last connection has closed.
+  let stopped: Promise<void> | undefined
+  const stop = () => {
+    stopped ??= new Promise<void>((done) => server.close(() => done()))
+    return stopped
+  }
   return {
     bootstrap: `${options.host}:${port}`,
     port,
+    async drain() {
+      const closed = stop()
+      await Promise.all([...connections.values()].map((connection) => connection.drain()))
+      await closed
+    },
     async close() {
-      for (const socket of sockets) socket.destroy()
-      await new Promise<void>((done) => server.close(() => done()))
+      const closed = stop()
+      for (const socket of connections.keys()) socket.destroy()
+      await closed
     },
   }
 }

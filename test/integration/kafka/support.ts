@@ -32,17 +32,7 @@ export function useKafkaHarness({ sasl = false } = {}): () => KafkaHarness {
       http.storage.names.tables.apiKeys,
     )
     const gateway = await startTestGateway(http, sasl ? { checkApiKey: apiKeyCheck(keys) } : {})
-    const issueApiKey = async () => {
-      const key = newApiKey()
-      await keys.create({
-        keyId: key.keyId,
-        secretHash: secretHash(key.secret),
-        name: 'kafka test',
-        createdAt: Date.now(),
-      })
-      return { keyId: key.keyId, apiKey: formatApiKey(key) }
-    }
-    harness = { http, gateway, issueApiKey }
+    harness = { http, gateway, issueApiKey: () => issueApiKey(keys) }
   })
   afterAll(async () => {
     await harness?.gateway.close()
@@ -92,6 +82,26 @@ export async function gatewayLosingAnAnswer(
       await proxy.close()
     },
   }
+}
+
+/** Issues a key in an api-keys table: its id (the SASL/PLAIN username) and the key (the password). */
+export async function issueApiKey(keys: ApiKeyTable): Promise<{ keyId: string; apiKey: string }> {
+  const key = newApiKey()
+  await keys.create({
+    keyId: key.keyId,
+    secretHash: secretHash(key.secret),
+    name: 'kafka test',
+    createdAt: Date.now(),
+  })
+  return { keyId: key.keyId, apiKey: formatApiKey(key) }
+}
+
+/** A Metadata request body (v4) for every topic. */
+export const METADATA_ALL_TOPICS = {
+  topics: null,
+  allowAutoTopicCreation: false,
+  includeClusterAuthorizedOperations: false,
+  includeTopicAuthorizedOperations: false,
 }
 
 export async function createTopic(http: Harness, name: string, partitions = 1, configs = {}) {

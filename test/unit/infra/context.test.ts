@@ -32,6 +32,23 @@ describe('sluicePropsFromContext', () => {
     expect(props.schedules).toEqual({ compaction: Duration.minutes(30) })
   })
 
+  it('enables the Kafka gateway with an advertised host and a certificate ARN', () => {
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/abc'
+    expect(
+      from({
+        'sluice:kafkaAdvertisedHost': 'kafka.example.com',
+        'sluice:kafkaCertificateArn': certificateArn,
+      }),
+    ).toEqual({ kafka: { advertisedHost: 'kafka.example.com', certificate: { certificateArn } } })
+    expect(
+      from({
+        'sluice:kafkaAdvertisedHost': 'kafka.example.com',
+        'sluice:kafkaCertificateArn': certificateArn,
+        'sluice:kafkaPort': 9094,
+      }).kafka?.port,
+    ).toBe(9094)
+  })
+
   it('fails the synth on a value it cannot use, naming the key', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ 'sluice:authMode': 'none' }, /sluice:authMode must be one of iam, api-key/],
@@ -43,6 +60,16 @@ describe('sluicePropsFromContext', () => {
       [{ 'sluice:schedules': '{nope' }, /sluice:schedules is not valid JSON/],
       [{ 'sluice:schedules': '[30]' }, /sluice:schedules must map function names to minutes/],
       [{ 'sluice:schedules': '{"gc": 0}' }, /sluice:schedules.gc must be a positive integer/],
+      [{ 'sluice:kafkaAdvertisedHost': 'kafka.example.com' }, /set both/],
+      [{ 'sluice:kafkaPort': '9094' }, /set both/],
+      [
+        {
+          'sluice:kafkaAdvertisedHost': 'kafka.example.com',
+          'sluice:kafkaCertificateArn': 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+          'sluice:kafkaPort': 'tls',
+        },
+        /sluice:kafkaPort must be a positive integer/,
+      ],
     ]
     for (const [context, message] of cases) expect(() => from(context)).toThrow(message)
   })
