@@ -116,6 +116,12 @@ export class RecordTooLargeError extends SluiceError {
   readonly code = 413
 }
 
+/** A partition's share of a request too big to store as one batch (Kafka's RECORD_LIST_TOO_LARGE). */
+export class RecordListTooLargeError extends SluiceError {
+  override name = 'RecordListTooLargeError'
+  readonly code = 413
+}
+
 export class RequestTooLargeError extends SluiceError {
   override name = 'RequestTooLargeError'
   readonly code = 413
