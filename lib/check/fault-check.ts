@@ -44,6 +44,8 @@ export interface FaultCheckRun {
   readonly unknownSends: Readonly<Record<string, number>>
   readonly maintenanceRuns: { readonly ok: number; readonly failed: number }
   readonly serverKills: number
+  /** From each kill until the server listened again, in total. */
+  readonly serverDownMs: number
   readonly elapsedMs: number
 }
 
@@ -108,6 +110,7 @@ export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCh
     let producing = true
     const maintenance = { ok: 0, failed: 0 }
     let serverKills = 0
+    let serverDownMs = 0
 
     const producers = Array.from({ length: options.producers }, (_, i) =>
       produceAll(sluice, `p${i}`, options, produces),
@@ -129,9 +132,11 @@ export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCh
       for (const at of killPoints(options)) {
         while (producing && produces.length < at) await sleep(10)
         if (!producing) return
+        const killed = performance.now()
         await server.kill()
         serverKills++
         await server.start()
+        serverDownMs += performance.now() - killed
       }
     })()
     const consumers = Array.from({ length: options.consumers }, (_, i) =>
@@ -175,6 +180,7 @@ export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCh
       unknownSends: countBy(produces.flatMap((op) => (op.outcome === 'unknown' ? [op.error] : []))),
       maintenanceRuns: maintenance,
       serverKills,
+      serverDownMs,
       elapsedMs,
     }
   } finally {
