@@ -157,7 +157,8 @@ export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCh
       )
     }, 5_000)
     try {
-      await Promise.all(producers)
+      // A server that fails to start again ends the check at once, not after the producers give up.
+      await Promise.race([Promise.all(producers), killing.then(() => Promise.all(producers))])
       producing = false
       await Promise.all([maintaining, killing, ...consumers])
     } finally {
@@ -189,11 +190,15 @@ export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCh
   }
 }
 
-/** How many sends have been answered when each kill comes: random points through the run, in order. */
+/**
+ * How many sends have been answered when each kill comes: random points, in
+ * order, within the first 80% of the run, so that sends are still in flight
+ * at every kill and none comes after the last send.
+ */
 function killPoints(options: FaultCheckOptions): number[] {
   const sends = options.producers * options.recordsPerProducer
   const random = seededRandom(options.seed + 1)
-  return Array.from({ length: options.serverKills }, () => Math.floor(random() * sends)).sort(
+  return Array.from({ length: options.serverKills }, () => Math.floor(random() * sends * 0.8)).sort(
     (a, b) => a - b,
   )
 }
