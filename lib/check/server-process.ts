@@ -5,6 +5,8 @@ import type { CheckServerConfig, CheckServerMessage } from './check-server.ts'
 import type { FaultKind } from './fault-layer.ts'
 
 const ENTRY = fileURLToPath(new URL('../../bin/check-server.ts', import.meta.url))
+/** tsx as this package resolves it, whatever directory the check runs in. */
+const TSX = import.meta.resolve('tsx')
 
 export class ServerStartError extends Error {
   override name = 'ServerStartError'
@@ -39,7 +41,7 @@ export class ServerProcess {
       port: this.port,
     }
     const server = fork(ENTRY, [JSON.stringify(config)], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', TSX],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     })
     const child = supervise(server)
