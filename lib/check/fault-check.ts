@@ -46,6 +46,8 @@ export interface FaultCheckRun {
   readonly serverKills: number
   /** From each kill until the server listened again, in total. */
   readonly serverDownMs: number
+  /** Requests that failed to reach the server or to hear from it, besides the injected ones: the kills'. */
+  readonly connectionErrors: number
   readonly elapsedMs: number
 }
 
@@ -96,12 +98,21 @@ export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCh
   // The check's own clients run maintenance: its SDK calls meet faults too.
   faults.attach(options.clients)
   const started = performance.now()
+  let connectionErrors = 0
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    try {
+      return await globalThis.fetch(input, init)
+    } catch (error) {
+      connectionErrors++
+      throw error
+    }
+  }
   try {
     await server.start()
     const sluice = new Sluice({
       url: server.url,
       clusterId: CLUSTER_ID,
-      fetch: faults.wrapFetch(),
+      fetch: faults.wrapFetch(fetch),
       retry: CLIENT_RETRY,
     })
     const produces: ProduceOperation[] = []
@@ -182,6 +193,7 @@ export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCh
       maintenanceRuns: maintenance,
       serverKills,
       serverDownMs,
+      connectionErrors,
       elapsedMs,
     }
   } finally {
