@@ -142,16 +142,17 @@ export class LogAppender {
     if (records.length === 0) return []
     const now = this.options.clock()
     const batches = this.encode(topic, records, now, producer)
-    const storable = batches.filter((batch) => !formatRunsTooLong(batch))
+    const tooLong = batches.map(formatRunsTooLong)
+    const storable = batches.filter((_, b) => !tooLong[b])
     const results = storable.length === 0 ? [] : await this.store(topic, storable, now, producer)
     const outcomes: AppendOutcome[] = new Array(records.length)
     storable.forEach((batch, b) => {
       settle(batch, results[b] as BatchResult, outcomes)
     })
-    for (const batch of batches) {
-      const error = formatRunsTooLong(batch)
+    batches.forEach((batch, b) => {
+      const error = tooLong[b]
       if (error) settle(batch, { kind: 'refused', error }, outcomes)
-    }
+    })
     return outcomes
   }
 
