@@ -1,7 +1,8 @@
 /**
  * `npm run check:faults`: many producers and consumers through injected
  * faults on local engines (or AWS_ENDPOINT_URL's), then the checker's verdict.
- * `--quick` is a short run; `--no-idempotence` shows what at-least-once does.
+ * `--quick` is a short run; `--no-idempotence` shows what at-least-once does;
+ * `--kills N` SIGKILLs the server process N times (default 20, 2 with --quick).
  */
 import { parseArgs } from 'node:util'
 import { openEnvironment } from '../lib/bench/environment.ts'
@@ -14,6 +15,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     'no-idempotence': { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
+    kills: { type: 'string' },
   },
 })
 const environment = await openEnvironment()
@@ -29,6 +31,7 @@ try {
     seed: Number(values.seed),
     idempotent: !values['no-idempotence'],
     maintenance: true,
+    serverKills: Number(values.kills ?? (values.quick ? 2 : 20)),
     progress: (line) => console.error(`check: ${line}`),
   })
   console.log(renderFaultCheck(run))

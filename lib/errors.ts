@@ -96,6 +96,11 @@ export class RecordTooLargeError extends SluiceError {
   override readonly name = 'RecordTooLargeError'
 }
 
+/** A partition's share of a request too big to store as one batch (Kafka's RECORD_LIST_TOO_LARGE). */
+export class RecordListTooLargeError extends SluiceError {
+  override readonly name = 'RecordListTooLargeError'
+}
+
 export class RequestTooLargeError extends SluiceError {
   override readonly name = 'RequestTooLargeError'
 }

@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { bootstrapStorage } from '../local/bootstrap.ts'
 import { startLocalEngines } from '../local/engines.ts'
-import { type AwsClients, createAwsClients } from '../storage/aws-clients.ts'
+import { type AwsClients, createAwsClients, type EngineEndpoints } from '../storage/aws-clients.ts'
 import { type StorageNames, storageNamesForPrefix } from '../storage/tables.ts'
 import { removeStorage } from './teardown.ts'
 
 /** The engines one bench run talks to, with fresh tables and a fresh bucket. */
 export interface BenchEnvironment {
   readonly clients: AwsClients
+  /** The local engines the clients reach; undefined for the SDK's configured ones. */
+  readonly endpoints: EngineEndpoints | undefined
   readonly names: StorageNames
   /** Says in a line which engines these are. */
   readonly engines: string
@@ -33,6 +35,7 @@ export async function openEnvironment(): Promise<BenchEnvironment> {
     await bootstrapStorage(clients, names)
     return {
       clients,
+      endpoints: undefined,
       names,
       engines: `the AWS SDK's configured endpoints (AWS_ENDPOINT_URL=${endpoint})`,
       local: false,
@@ -54,6 +57,7 @@ export async function openEnvironment(): Promise<BenchEnvironment> {
     await bootstrapStorage(clients, names)
     return {
       clients,
+      endpoints: { dynamodbEndpoint: engines.dynamodbEndpoint, s3Endpoint: engines.s3Endpoint },
       names,
       engines:
         'local: DynamoDB Local (in memory, its own JVM) + s3rver (in this process, temp dir)',

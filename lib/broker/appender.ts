@@ -1,6 +1,7 @@
 import { type BackoffPolicy, backoff } from '../common/backoff.ts'
 import {
   CommitOutcomeUnknownError,
+  RecordListTooLargeError,
   RetriableStorageError,
   SluiceError,
   StorageError,
@@ -30,7 +31,7 @@ import { storageErrorFor } from '../storage/storage-errors.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import { type BrokerMetrics, NO_BROKER_METRICS } from './broker-metrics.ts'
 import { assignPartitions } from './partitioner.ts'
-import { encodeFormatRuns } from './payload-formats.ts'
+import { encodeFormatRuns, MAX_FORMAT_RUNS_LENGTH } from './payload-formats.ts'
 import type { AppendedRecord, ProduceRecord } from './produce-record.ts'
 import { topicConfigValue } from './topic-configs.ts'
 
@@ -150,10 +151,16 @@ export class LogAppender {
     if (records.length === 0) return []
     const now = this.options.clock()
     const batches = this.encode(topic, records, now, producer)
-    const results = await this.store(topic, batches, now, producer)
+    const tooLong = batches.map(formatRunsTooLong)
+    const storable = batches.filter((_, b) => !tooLong[b])
+    const results = storable.length === 0 ? [] : await this.store(topic, storable, now, producer)
     const outcomes: AppendOutcome[] = new Array(records.length)
-    batches.forEach((batch, b) => {
+    storable.forEach((batch, b) => {
       settle(batch, results[b] as BatchResult, outcomes)
+    })
+    batches.forEach((batch, b) => {
+      const error = tooLong[b]
+      if (error) settle(batch, { kind: 'refused', error }, outcomes)
     })
     return outcomes
   }
@@ -435,6 +442,21 @@ function resultOf(
     offsets: Array.from({ length: batch.recordCount }, (_, position) => base + position),
     appendTimes: Array.from({ length: batch.recordCount }, () => now),
   }
+}
+
+/**
+ * A batch's format runs go on its index item, which DynamoDB caps at 400 KB:
+ * records that change format often enough make runs no item can hold, and
+ * the partition's records are refused whole, as Kafka refuses a batch.
+ */
+function formatRunsTooLong(batch: PartitionBatch): RecordListTooLargeError | undefined {
+  const length = batch.formats.length
+  if (length <= MAX_FORMAT_RUNS_LENGTH) return undefined
+  return new RecordListTooLargeError(
+    `The ${batch.recordCount} records for partition ${batch.partition} change key or value format ${batch.formats.split(',').length - 1} times, ` +
+      `which takes ${length} bytes to record, more than the ${MAX_FORMAT_RUNS_LENGTH} one batch can carry: nothing was stored for the partition. ` +
+      'Send them in smaller requests, or with fewer changes of format.',
+  )
 }
 
 function settle(batch: PartitionBatch, result: BatchResult, outcomes: AppendOutcome[]): void {

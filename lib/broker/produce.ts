@@ -4,7 +4,7 @@ import type { ProducerIdentity } from '../storage/producer-sequences.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import type { AppendOutcome, LogAppender } from './appender.ts'
 import type { ProduceRecord } from './produce-record.ts'
-import { checkRecords } from './record-checks.ts'
+import { checkRecords, type RecordRejection } from './record-checks.ts'
 
 /**
  * Produces what a request could parse. Entries that already failed (bad
@@ -37,9 +37,7 @@ export async function produce(
     rejected.add(index)
     outcomes[positions[index] as number] = { ok: false, error }
   }
-  for (const { index, error } of producer
-    ? batchRefusals(records, rejected)
-    : unsequencedRefusals(records)) {
+  for (const { index, error } of sequenceRefusals(records, producer, rejected)) {
     rejected.add(index)
     outcomes[positions[index] as number] = { ok: false, error }
   }
@@ -53,6 +51,19 @@ export async function produce(
 }
 
 /**
+ * The records a request cannot store for their sequences: with a producer,
+ * see `batchRefusals`; without one, every record that carries a sequence.
+ * `rejected` are records refused already, which spoil their batch.
+ */
+export function sequenceRefusals(
+  records: readonly ProduceRecord[],
+  producer: ProducerIdentity | undefined,
+  rejected: ReadonlySet<number> = new Set(),
+): RecordRejection[] {
+  return producer ? batchRefusals(records, rejected) : unsequencedRefusals(records)
+}
+
+/**
  * The records an idempotent request cannot store: those without a partition
  * or a sequence, and every record of a partition whose batch has a refused
  * record or sequences that do not count up by one.
@@ -60,8 +71,8 @@ export async function produce(
 function batchRefusals(
   records: readonly ProduceRecord[],
   rejected: ReadonlySet<number>,
-): { index: number; error: SluiceError }[] {
-  const refusals: { index: number; error: SluiceError }[] = []
+): RecordRejection[] {
+  const refusals: RecordRejection[] = []
   const byPartition = new Map<number, number[]>()
   const spoiled = new Set<number>()
   records.forEach((record, index) => {
@@ -103,7 +114,7 @@ function batchRefusals(
 }
 
 /** Without a producer id a sequence means nothing; a record that carries one was meant for a producer. */
-function unsequencedRefusals(records: readonly ProduceRecord[]) {
+function unsequencedRefusals(records: readonly ProduceRecord[]): RecordRejection[] {
   return records.flatMap((record, index) =>
     record.sequence === undefined
       ? []

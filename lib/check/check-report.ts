@@ -12,6 +12,7 @@ export function renderFaultCheck(run: FaultCheckRun): string {
     ...Object.entries(run.unknownSends).map(([error, count]) => `  unknown: ${count} × ${error}`),
     `Reads: ${report.recordsRead} records in polls (${run.failedPolls} polls failed); final log ${report.finalRecords} records`,
     `Maintenance runs: ${run.maintenanceRuns.ok} (${run.maintenanceRuns.failed} failed)`,
+    `Server kills: ${run.serverKills} (SIGKILL, then restarted on the same engines${run.serverKills > 0 ? `; down ${(run.serverDownMs / run.serverKills / 1000).toFixed(1)} s on average` : ''}); ${run.connectionErrors} requests met a connection error`,
     `Faults injected: ${FAULT_KINDS.map((kind) => `${kind} ${run.faults[kind]}`).join(', ')}`,
     `Anomalies: ${ANOMALY_KINDS.map((kind) => `${kind} ${report.counts[kind]}`).join(', ')}`,
     ...anomalyLines(report),

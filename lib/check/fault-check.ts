@@ -1,23 +1,23 @@
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { serve } from '@hono/node-server'
 import type { Broker } from '../broker/broker.ts'
 import { InvalidArgumentError, SluiceRequestError } from '../client/errors.ts'
 import { Sluice } from '../client/sluice.ts'
 import { partitionForKey } from '../common/partitioner.ts'
-import { createApp } from '../http/app.ts'
 import { createServices } from '../runtime/services.ts'
-import type { AwsClients } from '../storage/aws-clients.ts'
+import type { AwsClients, EngineEndpoints } from '../storage/aws-clients.ts'
 import type { StorageNames } from '../storage/tables.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import { type CheckReport, checkHistory } from './checker.ts'
-import { type FaultKind, FaultLayer, type FaultRates } from './fault-layer.ts'
+import { type FaultKind, FaultLayer, type FaultRates, seededRandom } from './fault-layer.ts'
 import type { History, ObservedRecord, PollOperation, ProduceOperation } from './history.ts'
+import { ServerProcess } from './server-process.ts'
 
 export interface FaultCheckOptions {
+  /** Clients of the engines, for the check's own work: setup, maintenance, the final read. */
   readonly clients: AwsClients
+  /** The engines `clients` reach, for the server process; undefined for the SDK's configuration. */
+  readonly endpoints: EngineEndpoints | undefined
   readonly names: StorageNames
   readonly producers: number
   readonly recordsPerProducer: number
@@ -30,6 +30,8 @@ export interface FaultCheckOptions {
   readonly idempotent: boolean
   /** Run merge, compaction, retention and GC on the topic all along. */
   readonly maintenance: boolean
+  /** Times the server process is SIGKILLed, at random points of the run, and started again. */
+  readonly serverKills: number
   readonly progress?: (line: string) => void
 }
 
@@ -42,24 +44,34 @@ export interface FaultCheckRun {
   /** Why sends ended without a clear answer, by error message. */
   readonly unknownSends: Readonly<Record<string, number>>
   readonly maintenanceRuns: { readonly ok: number; readonly failed: number }
+  readonly serverKills: number
+  /** From each kill until the server listened again, in total. */
+  readonly serverDownMs: number
+  /** Requests that failed to reach the server or to hear from it, besides the injected ones: the kills'. */
+  readonly connectionErrors: number
   readonly elapsedMs: number
 }
 
 const CLUSTER_ID = 'check'
 const TOPIC = 'fault-check'
 const POLL_RECORDS = 200
+/**
+ * Quick retries for the injected faults, which rarely strike twice in a row,
+ * backing off to a second: twenty of them outlast a killed server's restart.
+ */
+const CLIENT_RETRY = { retries: 20, initialRetryTimeMs: 10, maxRetryTimeMs: 1_000 }
 
 /**
  * Many producers and consumers on the real engines, through faults at every
- * layer, while maintenance rewrites the index and deletes objects; then one
- * clean read of the whole log, and the checker's verdict on the history.
+ * layer, while maintenance rewrites the index and deletes objects and the
+ * server process they talk to is killed and restarted; then one clean read of
+ * the whole log, and the checker's verdict on the history.
  */
 export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCheckRun> {
   const progress = options.progress ?? (() => {})
   const services = createServices(options.clients, options.names, {
-    // GC's grace stays above the commit budget, as the design requires, but short
-    // enough that GC deletes objects while the check runs.
-    appender: { commitTimeoutMs: 5_000 },
+    // GC's grace stays above the server's commit budget (check-server.ts), as the
+    // design requires, but short enough that GC deletes objects while the check runs.
     maintenance: { objectGraceMs: 15_000, leaseMs: 10_000, log: () => {} },
   })
   const { broker } = services
@@ -74,25 +86,44 @@ export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCh
       'min.cleanable.dirty.ratio': '0.01',
     },
   })
-  const app = createApp({ ...services, clusterId: CLUSTER_ID, maxRequestBytes: 6 * 1024 * 1024 })
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-  await once(server, 'listening')
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const faults = new FaultLayer(options.rates, options.seed)
+  const server = new ServerProcess(
+    {
+      endpoints: options.endpoints ?? null,
+      names: options.names,
+      clusterId: CLUSTER_ID,
+      rates: options.rates,
+      seed: options.seed,
+    },
+    (kind) => faults.tally(kind),
+  )
+  // The check's own clients run maintenance: its SDK calls meet faults too.
   faults.attach(options.clients)
   const started = performance.now()
+  let connectionErrors = 0
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    try {
+      return await globalThis.fetch(input, init)
+    } catch (error) {
+      connectionErrors++
+      throw error
+    }
+  }
   try {
+    await server.start()
     const sluice = new Sluice({
-      url,
+      url: server.url,
       clusterId: CLUSTER_ID,
-      fetch: faults.wrapFetch(),
-      retry: { retries: 20, initialRetryTimeMs: 10, maxRetryTimeMs: 200 },
+      fetch: faults.wrapFetch(fetch),
+      retry: CLIENT_RETRY,
     })
     const produces: ProduceOperation[] = []
     const polls: PollOperation[] = []
     let failedPolls = 0
     let producing = true
     const maintenance = { ok: 0, failed: 0 }
+    let serverKills = 0
+    let serverDownMs = 0
 
     const producers = Array.from({ length: options.producers }, (_, i) =>
       produceAll(sluice, `p${i}`, options, produces),
@@ -110,6 +141,17 @@ export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCh
           }
         })()
       : Promise.resolve()
+    const killing = (async () => {
+      for (const at of killPoints(options)) {
+        while (producing && produces.length < at) await sleep(10)
+        if (!producing) return
+        const killed = performance.now()
+        await server.kill()
+        serverKills++
+        await server.start()
+        serverDownMs += performance.now() - killed
+      }
+    })()
     const consumers = Array.from({ length: options.consumers }, (_, i) =>
       consume(
         sluice,
@@ -128,9 +170,10 @@ export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCh
       )
     }, 5_000)
     try {
-      await Promise.all(producers)
+      // A server that fails to start again ends the check at once, not after the producers give up.
+      await Promise.race([Promise.all(producers), killing.then(() => Promise.all(producers))])
       producing = false
-      await Promise.all([maintaining, ...consumers])
+      await Promise.all([maintaining, killing, ...consumers])
     } finally {
       clearInterval(progressTimer)
     }
@@ -150,12 +193,28 @@ export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCh
       failedPolls,
       unknownSends: countBy(produces.flatMap((op) => (op.outcome === 'unknown' ? [op.error] : []))),
       maintenanceRuns: maintenance,
+      serverKills,
+      serverDownMs,
+      connectionErrors,
       elapsedMs,
     }
   } finally {
     faults.remove()
-    await new Promise<void>((done) => server.close(() => done()))
+    await server.stop()
   }
+}
+
+/**
+ * How many sends have been answered when each kill comes: random points, in
+ * order, within the first 80% of the run, so that sends are still in flight
+ * at every kill and none comes after the last send.
+ */
+function killPoints(options: FaultCheckOptions): number[] {
+  const sends = options.producers * options.recordsPerProducer
+  const random = seededRandom(options.seed + 1)
+  return Array.from({ length: options.serverKills }, () => Math.floor(random() * sends * 0.8)).sort(
+    (a, b) => a - b,
+  )
 }
 
 /** One producer process: unique values, `outstandingSends` awaiting at once, each send one record. */
@@ -167,7 +226,7 @@ async function produceAll(
 ): Promise<void> {
   const producer = sluice.producer({
     idempotent: options.idempotent,
-    retry: { retries: 20, initialRetryTimeMs: 10, maxRetryTimeMs: 200 },
+    retry: CLIENT_RETRY,
   })
   let next = 0
   const sendLoop = async () => {

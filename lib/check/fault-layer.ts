@@ -36,7 +36,7 @@ const COMMIT = 'TransactWriteItemsCommand'
 const SLOW_S3_COMMANDS = new Set(['PutObjectCommand', 'GetObjectCommand'])
 
 /** mulberry32: a small seeded generator, so a failing run can be replayed with its seed. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0
   return () => {
     state = (state + 0x6d2b79f5) >>> 0
@@ -80,9 +80,11 @@ export class FaultLayer {
   private readonly installed: { readonly stack: Stack; readonly name: string }[] = []
   private enabled = true
 
+  /** `onStrike` hears of every fault as it is injected: a process that may be killed reports them as they happen. */
   constructor(
     private readonly rates: FaultRates,
     seed: number,
+    private readonly onStrike: (kind: FaultKind) => void = () => {},
   ) {
     this.random = seededRandom(seed)
   }
@@ -151,6 +153,11 @@ export class FaultLayer {
     }
   }
 
+  /** Counts a fault injected elsewhere, such as in the server process. */
+  tally(kind: FaultKind): void {
+    this.injected.set(kind, (this.injected.get(kind) ?? 0) + 1)
+  }
+
   /** Stops injecting and takes the middleware off the clients. */
   remove(): void {
     this.enabled = false
@@ -160,7 +167,8 @@ export class FaultLayer {
   private strikes(kind: FaultKind): boolean {
     const rate = this.rates[kind]
     if (!this.enabled || rate <= 0 || this.random() >= rate) return false
-    this.injected.set(kind, (this.injected.get(kind) ?? 0) + 1)
+    this.tally(kind)
+    this.onStrike(kind)
     return true
   }
 }

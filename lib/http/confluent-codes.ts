@@ -49,6 +49,7 @@ const CODES: CodeOf = {
   ConfigNotFoundError: 404,
   InvalidRecordError: 40002,
   RecordTooLargeError: 413,
+  RecordListTooLargeError: 413,
   RequestTooLargeError: 413,
   OffsetOutOfRangeError: 41601,
   PayloadConversionError: 42203,

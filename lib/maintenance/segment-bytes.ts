@@ -1,6 +1,11 @@
 import { decodeFormatRuns, type RecordFormats } from '../broker/payload-formats.ts'
 import type { StoredRecord, TimestampType } from '../log/record.ts'
-import { decodeRecordBatches, readBatchHeader, withBaseOffset } from '../log/record-batch.ts'
+import {
+  type BatchProducer,
+  decodeRecordBatches,
+  readBatchHeader,
+  withBaseOffset,
+} from '../log/record-batch.ts'
 import type { SegmentEntry } from '../storage/segment-index.ts'
 
 /** An index entry and the bytes it points to disagree about the offsets they hold. */
@@ -32,17 +37,44 @@ export function rebasedBatches(entry: SegmentEntry, bytes: Uint8Array): Buffer[]
   return batches
 }
 
-/** A record as compaction rewrites it: with its batch's timestamp type and its payload formats. */
+/**
+ * The batch of an idempotent producer a record was stored in: its producer
+ * fields, and the offsets it covers, which fix the sequence of each record
+ * (base sequence + offset - base offset).
+ */
+export interface ProducerBatch extends BatchProducer {
+  readonly baseOffset: number
+  readonly lastOffset: number
+}
+
+/** A record as compaction rewrites it: with its batch's timestamp type and producer, and its payload formats. */
 export interface LoggedRecord extends StoredRecord {
   readonly timestampType: TimestampType
   readonly formats: RecordFormats
+  /** Absent for a batch without a producer id. */
+  readonly producerBatch?: ProducerBatch
 }
 
 /** The records of an entry at their real offsets, in log order. */
 export function loggedRecords(entry: SegmentEntry, bytes: Uint8Array): LoggedRecord[] {
   const records = rebasedBatches(entry, bytes).flatMap((batch) => {
-    const { timestampType } = readBatchHeader(batch, 0)
-    return decodeRecordBatches(batch).map((record) => ({ ...record, timestampType }))
+    const header = readBatchHeader(batch, 0)
+    const { timestampType, producerId, producerEpoch, baseSequence, baseOffset } = header
+    const producerBatch: ProducerBatch | undefined =
+      producerId < 0
+        ? undefined
+        : {
+            producerId,
+            producerEpoch,
+            baseSequence,
+            baseOffset,
+            lastOffset: baseOffset + header.lastOffsetDelta,
+          }
+    return decodeRecordBatches(batch).map((record) => ({
+      ...record,
+      timestampType,
+      ...(producerBatch && { producerBatch }),
+    }))
   })
   if (records.length !== entry.recordCount) {
     throw new SegmentMismatchError(

@@ -10,6 +10,7 @@ import type {
   SchemaSelector,
 } from '../../registry/schema-selection.ts'
 import { checkAvroData, toAvroPayload, toPayload } from '../payloads.ts'
+import { producerFields, sequenceField } from '../v3/producers.ts'
 
 /** The REST Proxy v2 embedded formats Sluice accepts, by their content types. */
 const EMBEDDED_FORMATS: Record<string, PayloadFormat> = {
@@ -40,6 +41,12 @@ const schemaId = z.union([
     .transform(Number),
 ])
 
+/**
+ * The REST Proxy's v2 produce body. `producer_id`, `producer_epoch` and each
+ * record's `sequence` are Sluice's, the same as on v3: the REST Proxy has no
+ * way to send a v2 request again safely, and a client that leaves them out
+ * gets its behaviour.
+ */
 export const v2ProduceBody = z.object({
   records: z
     .array(
@@ -47,9 +54,11 @@ export const v2ProduceBody = z.object({
         key: z.unknown().optional(),
         value: z.unknown().optional(),
         partition: z.number().int().nullable().optional(),
+        sequence: sequenceField,
       }),
     )
     .min(1),
+  ...producerFields,
   key_schema: z.string().nullable().optional(),
   key_schema_id: schemaId.nullable().optional(),
   value_schema: z.string().nullable().optional(),
@@ -153,6 +162,7 @@ export function toV2ProduceRecord(
     hasData(record, role) ? encode(role, record[role], `records[${index}].${role}`) : null
   return {
     ...(chosen !== undefined && { partition: chosen }),
+    ...(record.sequence != null && { sequence: record.sequence }),
     key: payload('key'),
     value: payload('value'),
     headers: [],

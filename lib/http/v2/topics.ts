@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono'
-import { produce } from '../../broker/produce.ts'
+import { produce, sequenceRefusals } from '../../broker/produce.ts'
 import { checkRecords } from '../../broker/record-checks.ts'
 import { resolveTopicConfigs } from '../../broker/topic-configs.ts'
 import { SchemaSelector } from '../../registry/schema-selection.ts'
@@ -8,6 +8,7 @@ import { confluentCode } from '../confluent-codes.ts'
 import type { HttpDeps } from '../deps.ts'
 import { nonNegativeInteger } from '../params.ts'
 import { parseWith, readJson } from '../request-body.ts'
+import { producerOf } from '../v3/producers.ts'
 import {
   embeddedFormat,
   toV2ProduceRecord,
@@ -73,7 +74,9 @@ export function v2TopicRoutes({ broker, registry }: HttpDeps): Hono {
 
   /**
    * v2 produce is all or nothing for bad input: one record that cannot be
-   * converted or that the topic refuses fails the request, naming the record.
+   * converted, that the topic refuses, or whose sequence does not fit the
+   * request (none with a producer id, one without) fails the request, naming
+   * the record. What the producer's state refuses is reported per record.
    */
   const produceV2 = async (c: Context, partition?: number) => {
     const format = embeddedFormat(c.req.header('content-type'))
@@ -84,12 +87,13 @@ export function v2TopicRoutes({ broker, registry }: HttpDeps): Hono {
     const records = body.records.map((record, i) =>
       toV2ProduceRecord(encoding.encode, record, i, partition),
     )
-    const [rejection] = checkRecords(topic, records)
+    const producer = producerOf(body)
+    const [rejection] = [...checkRecords(topic, records), ...sequenceRefusals(records, producer)]
     if (rejection) {
       rejection.error.message = `records[${rejection.index}]: ${rejection.error.message}`
       throw rejection.error
     }
-    const outcomes = await produce(broker.appender, topic, records)
+    const outcomes = await produce(broker.appender, topic, records, producer)
     return v2Json(c, {
       key_schema_id: encoding.keySchemaId,
       value_schema_id: encoding.valueSchemaId,

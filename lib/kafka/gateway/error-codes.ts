@@ -9,6 +9,7 @@ import {
   OffsetOutOfRangeError,
   OutOfOrderSequenceError,
   PartitionNotFoundError,
+  RecordListTooLargeError,
   RecordTooLargeError,
   RetriableStorageError,
   TopicExistsError,
@@ -36,6 +37,7 @@ export function errorCodeFor(error: unknown): ErrorCode {
   }
   if (error instanceof OffsetOutOfRangeError) return ErrorCode.OFFSET_OUT_OF_RANGE
   if (error instanceof RecordTooLargeError) return ErrorCode.MESSAGE_TOO_LARGE
+  if (error instanceof RecordListTooLargeError) return ErrorCode.RECORD_LIST_TOO_LARGE
   if (error instanceof InvalidRecordError) return ErrorCode.INVALID_RECORD
   if (error instanceof OutOfOrderSequenceError) return ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER
   if (error instanceof InvalidProducerEpochError) return ErrorCode.INVALID_PRODUCER_EPOCH

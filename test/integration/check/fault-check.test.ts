@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest'
+import { expect, inject, it } from 'vitest'
 import { anomalyLines } from '../../../lib/check/checker.ts'
 import { type FaultCheckOptions, runFaultCheck } from '../../../lib/check/fault-check.ts'
 import { FAULT_KINDS } from '../../../lib/check/fault-layer.ts'
@@ -20,6 +20,7 @@ async function check(options: Partial<FaultCheckOptions>) {
   const storage = await createTestStorage()
   return runFaultCheck({
     ...storage,
+    endpoints: inject('engines') ?? undefined,
     producers: 4,
     recordsPerProducer: 200,
     outstandingSends: 32,
@@ -29,13 +30,17 @@ async function check(options: Partial<FaultCheckOptions>) {
     seed: 11,
     idempotent: true,
     maintenance: true,
+    serverKills: 2,
     ...options,
   })
 }
 
 /** The short form of `npm run check:faults`: 800 sends and their reads through every fault. */
-it('keeps every acknowledged record exactly once and in order through injected faults', async () => {
+it('keeps every acknowledged record exactly once and in order through injected faults and server kills', async () => {
   const run = await check({})
+  expect(run.serverKills).toBe(2)
+  // The kills cut requests in flight and refused new ones until the server was back.
+  expect(run.connectionErrors).toBeGreaterThan(0)
   expect(anomalyLines(run.report)).toEqual([])
   expect(run.report.produces.ok).toBeGreaterThan(700)
   expect(run.report.finalRecords).toBe(run.report.produces.ok + run.report.unknownStored)
@@ -50,6 +55,7 @@ it('catches the duplicates at-least-once delivery makes when answers are lost', 
     recordsPerProducer: 100,
     consumers: 1,
     maintenance: false,
+    serverKills: 0,
     rates: { ...SHORT_RUN_RATES, lostHttpAnswer: 0.3 },
   })
   expect(run.faults.lostHttpAnswer).toBeGreaterThan(0)

@@ -237,6 +237,38 @@ describe('produce of many records in one body', () => {
     expect((await allOffsets(h, topic))[0]).toMatchObject({ latest: count })
   }, 120_000)
 
+  it("refuses a partition's records whose formats change too often for one index item, storing none of them", async () => {
+    const topic = uniqueTopic()
+    await createTopic(h, topic, 2)
+    // Each change of format is a run of its own: 90,000 of them take 450 KB, over DynamoDB's 400 KB item limit.
+    const count = 90_000
+    const alternating = Array.from({ length: count }, (_, i) =>
+      JSON.stringify({
+        partition_id: 0,
+        value: i % 2 === 0 ? { type: 'JSON', data: i } : { type: 'STRING', data: 's' },
+      }),
+    )
+    const other = JSON.stringify({ partition_id: 1, value: { type: 'STRING', data: 'kept' } })
+    const response = await h.send(
+      'POST',
+      `${C}/topics/${topic}/records`,
+      [...alternating, other].join(''),
+    )
+    expect(response.status, response.text.slice(0, 300)).toBe(200)
+    const reports = JSON.parse(response.text) as Json[]
+    expect(reports).toHaveLength(count + 1)
+    expect(reports.at(-1)).toMatchObject({ error_code: 200, partition_id: 1, offset: 0 })
+    const refused = reports.slice(0, count)
+    expect(new Set(refused.map((report) => report.error_code))).toEqual(new Set([413]))
+    expect(refused[0].message).toMatch(
+      /90000 records for partition 0 change key or value format 89999 times.*nothing was stored/,
+    )
+    expect(await allOffsets(h, topic)).toEqual([
+      { earliest: 0, latest: 0 },
+      { earliest: 0, latest: 1 },
+    ])
+  }, 120_000)
+
   it('streams a chunked body, records split across chunks', async () => {
     const topic = uniqueTopic()
     await createTopic(h, topic, 2)

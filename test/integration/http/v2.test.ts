@@ -194,6 +194,82 @@ describe('v2 produce', () => {
   })
 })
 
+describe('v2 produce with a producer id', () => {
+  const produceV2 = (topic: string, body: unknown) =>
+    h.send('POST', `/topics/${topic}`, body, JSON_V2)
+
+  /** A new session's producer_id and producer_epoch, from the v3 endpoint that issues them. */
+  async function newProducer(): Promise<{ producer_id: number; producer_epoch: number }> {
+    const init = await h.send('POST', '/v3/clusters/local/producers')
+    expect(init.status, init.text).toBe(200)
+    return { producer_id: init.body.producer_id, producer_epoch: init.body.producer_epoch }
+  }
+
+  it('stores a batch sent again once, answering the resend with its offsets', async () => {
+    const topic = uniqueTopic()
+    await createTopic(h, topic, 2)
+    const body = {
+      ...(await newProducer()),
+      records: [
+        { partition: 1, sequence: 0, value: 'a' },
+        { partition: 1, sequence: 1, value: 'b' },
+      ],
+    }
+    const expected = [0, 1].map((offset) => ({
+      partition: 1,
+      offset,
+      error_code: null,
+      error: null,
+    }))
+    for (let send = 0; send < 2; send++) {
+      const response = await produceV2(topic, body)
+      expect(response.status, response.text).toBe(200)
+      expect(response.body.offsets).toEqual(expected)
+    }
+    expect((await readRecords(h, topic, 1)).map((r) => r.value.data)).toEqual(['a', 'b'])
+
+    const gap = await produceV2(topic, {
+      ...body,
+      records: [{ partition: 1, sequence: 5, value: 'c' }],
+    })
+    expect(gap.status, gap.text).toBe(200)
+    expect(gap.body.offsets).toEqual([
+      {
+        partition: null,
+        offset: null,
+        error_code: 40904,
+        error: expect.stringMatching(/sequence/),
+      },
+    ])
+    expect(await allOffsets(h, topic)).toEqual([
+      { earliest: 0, latest: 0 },
+      { earliest: 0, latest: 2 },
+    ])
+  })
+
+  it('refuses the whole request when a record lacks its sequence, or has one without a producer id', async () => {
+    const topic = uniqueTopic()
+    await createTopic(h, topic, 1)
+    const producer = await newProducer()
+    const unsequenced = await produceV2(topic, {
+      ...producer,
+      records: [
+        { partition: 0, sequence: 0, value: 'a' },
+        { partition: 0, value: 'b' },
+      ],
+    })
+    expectError(unsequenced, 400, 400, /records\[1\]: .*sequence/)
+    const stray = await produceV2(topic, { records: [{ sequence: 0, value: 'a' }] })
+    expectError(stray, 400, 400, /records\[0\]: .*producer_id/)
+    const half = await produceV2(topic, {
+      producer_id: producer.producer_id,
+      records: [{ value: 'a' }],
+    })
+    expectError(half, 400, 400, /producer_id and producer_epoch go together/)
+    expect(await allOffsets(h, topic)).toEqual([{ earliest: 0, latest: 0 }])
+  })
+})
+
 describe('v2 metadata', () => {
   it('lists topic names and describes a topic, its partitions and offsets', async () => {
     const topic = uniqueTopic()

@@ -1,10 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import type { AppendOutcome } from '../../../lib/broker/appender.ts'
 import { type Broker, createBroker } from '../../../lib/broker/broker.ts'
 import { produce } from '../../../lib/broker/produce.ts'
 import type { ProduceRecord } from '../../../lib/broker/produce-record.ts'
 import { InvalidRecordError } from '../../../lib/errors.ts'
 import { decodeRecordBatches, readBatchHeader } from '../../../lib/log/record-batch.ts'
 import { ObjectStore } from '../../../lib/storage/object-store.ts'
+import type { ProducerIdentity } from '../../../lib/storage/producer-sequences.ts'
 import type { TopicItem } from '../../../lib/storage/topic-table.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 import { indexEntries, produceOk, utf8 } from '../broker/helpers.ts'
@@ -129,6 +131,86 @@ describe('a compacted topic', () => {
     expect(error).toBeInstanceOf(InvalidRecordError)
     expect(error?.message).toMatch(/compacted.*needs a key/)
     expect((await broker.topics.offsets(topic, 0)).logEndOffset).toBe(end)
+  })
+})
+
+describe("an idempotent producer's batches", () => {
+  let topic: TopicItem
+  let producer: ProducerIdentity
+
+  /** Keyed records of partition 0 with consecutive sequences from `first`. */
+  const batch = (first: number, keys: readonly string[]): ProduceRecord[] =>
+    keys.map((key, i) => ({
+      ...keyed(key, `${key}${first + i}`),
+      partition: 0,
+      sequence: first + i,
+    }))
+
+  const offsetsOf = (outcomes: readonly AppendOutcome[]) =>
+    outcomes.map((outcome) => (outcome.ok ? outcome.offset : outcome.error.message))
+
+  beforeAll(async () => {
+    topic = await broker.topics.create({
+      name: 'compacted-idempotent',
+      configs: { 'cleanup.policy': 'compact', ...ROLLED },
+    })
+    producer = await broker.producers.initProducer()
+    expect(
+      offsetsOf(await produce(broker.appender, topic, batch(0, ['a', 'b', 'c']), producer)),
+    ).toEqual([0, 1, 2])
+    expect(
+      offsetsOf(await produce(broker.appender, topic, batch(3, ['a', 'd']), producer)),
+    ).toEqual([3, 4])
+    expect(
+      offsetsOf(await produce(broker.appender, topic, batch(5, ['b', 'e']), producer)),
+    ).toEqual([5, 6])
+    const { maintenance } = maintenanceOn(storage)
+    await run(maintenance, ['compact'], [topic.name])
+  })
+
+  it('keep their producer id, epoch, base sequence and offsets through compaction', async () => {
+    const [entry, ...others] = await indexEntries(broker, topic, 0)
+    if (!entry) throw new Error('expected one entry')
+    expect(others).toEqual([])
+    expect(entry).toMatchObject({ baseOffset: 0, lastOffset: 6, recordCount: 5 })
+    const bytes = await new ObjectStore(storage.clients.s3, storage.names.bucket).getRange(
+      entry.objectKey,
+      entry.byteOffset,
+      entry.byteLength,
+    )
+    const headers = []
+    for (let position = 0; position < bytes.length; ) {
+      const header = readBatchHeader(bytes, position)
+      headers.push(header)
+      position += header.length + 12
+    }
+    // The first batch lost a and b but still covers sequences 0 to 2.
+    expect(
+      headers.map((h) => [
+        h.baseOffset,
+        h.lastOffsetDelta,
+        h.recordsCount,
+        h.producerId,
+        h.producerEpoch,
+        h.baseSequence,
+      ]),
+    ).toEqual([
+      [0, 2, 1, producer.producerId, producer.epoch, 0],
+      [3, 1, 2, producer.producerId, producer.epoch, 3],
+      [5, 1, 2, producer.producerId, producer.epoch, 5],
+    ])
+    expect(decodeRecordBatches(bytes).map((r) => r.offset)).toEqual([2, 3, 4, 5, 6])
+  })
+
+  it('still answer a resend with the offsets they took, and the next sequence appends', async () => {
+    expect(
+      offsetsOf(await produce(broker.appender, topic, batch(5, ['b', 'e']), producer)),
+    ).toEqual([5, 6])
+    expect(
+      offsetsOf(await produce(broker.appender, topic, batch(0, ['a', 'b', 'c']), producer)),
+    ).toEqual([0, 1, 2])
+    expect(offsetsOf(await produce(broker.appender, topic, batch(7, ['f']), producer))).toEqual([7])
+    expect((await readLog(broker, topic)).map((r) => r.offset)).toEqual([2, 3, 4, 5, 6, 7])
   })
 })
 

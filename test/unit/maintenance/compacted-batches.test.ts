@@ -3,7 +3,7 @@ import type { RecordFormats } from '../../../lib/broker/payload-formats.ts'
 import type { TimestampType } from '../../../lib/log/record.ts'
 import { decodeRecordBatches, readBatchHeader } from '../../../lib/log/record-batch.ts'
 import { encodeCompactedSpan } from '../../../lib/maintenance/compacted-batches.ts'
-import type { LoggedRecord } from '../../../lib/maintenance/segment-bytes.ts'
+import type { LoggedRecord, ProducerBatch } from '../../../lib/maintenance/segment-bytes.ts'
 import { T0 } from './entries.ts'
 
 const binary: RecordFormats = { key: 'BINARY', value: 'BINARY' }
@@ -25,15 +25,28 @@ function survivor(
   return record
 }
 
-/** Every batch's [first, last] offsets, walking the bytes by header. */
-function spans(bytes: Buffer): [number, number][] {
-  const result: [number, number][] = []
+/** A survivor of batch `batch` of an idempotent producer. */
+function produced(offset: number, batch: ProducerBatch): LoggedRecord {
+  return { ...survivor(offset), producerBatch: batch }
+}
+
+/** Every batch's header, walking the bytes. */
+function headers(bytes: Buffer) {
+  const result = []
   for (let position = 0; position < bytes.length; ) {
     const header = readBatchHeader(bytes, position)
-    result.push([header.baseOffset, header.baseOffset + header.lastOffsetDelta])
+    result.push(header)
     position += header.length + 12
   }
   return result
+}
+
+/** Every batch's [first, last] offsets. */
+function spans(bytes: Buffer): [number, number][] {
+  return headers(bytes).map((header) => [
+    header.baseOffset,
+    header.baseOffset + header.lastOffsetDelta,
+  ])
 }
 
 const MAX = 1024 * 1024
@@ -93,5 +106,68 @@ describe('encodeCompactedSpan', () => {
     expect(spans(bytes)).toEqual([[30, 39]])
     expect(readBatchHeader(bytes).maxTimestamp).toBe(T0 + 7)
     expect(decodeRecordBatches(bytes)).toEqual([])
+  })
+
+  it("keeps an idempotent producer's batch whole: its producer fields, base sequence and offsets", () => {
+    const batch: ProducerBatch = {
+      producerId: 7,
+      producerEpoch: 2,
+      baseSequence: 100,
+      baseOffset: 10,
+      lastOffset: 14,
+    }
+    const survivors = [produced(11, batch), produced(13, batch), survivor(16)]
+    const bytes = encodeCompactedSpan(
+      { baseOffset: 8, lastOffset: 19, survivors, maxTimestamp: T0 + 19 },
+      MAX,
+    )
+    // Offsets 8 and 9 lie before a producer batch that may not stretch back: an empty batch covers them.
+    expect(spans(bytes)).toEqual([
+      [8, 9],
+      [10, 14],
+      [15, 19],
+    ])
+    const [empty, kept, plain] = headers(bytes)
+    expect(empty).toMatchObject({ recordsCount: 0, producerId: -1, baseSequence: -1 })
+    // Record 13 keeps sequence 103 (base sequence + offset delta), and the batch's last sequence stays 104.
+    expect(kept).toMatchObject({
+      producerId: 7,
+      producerEpoch: 2,
+      baseSequence: 100,
+      lastOffsetDelta: 4,
+      recordsCount: 2,
+    })
+    expect(plain).toMatchObject({ producerId: -1, producerEpoch: -1, baseSequence: -1 })
+    expect(decodeRecordBatches(bytes).map((r) => r.offset)).toEqual([11, 13, 16])
+  })
+
+  it('never merges batches of producers, and stretches a plain batch up to one', () => {
+    const first: ProducerBatch = {
+      producerId: 1,
+      producerEpoch: 0,
+      baseSequence: 0,
+      baseOffset: 4,
+      lastOffset: 5,
+    }
+    const second: ProducerBatch = { ...first, producerId: 2, baseOffset: 8, lastOffset: 9 }
+    const survivors = [survivor(0), produced(5, first), produced(9, second)]
+    const bytes = encodeCompactedSpan(
+      { baseOffset: 0, lastOffset: 12, survivors, maxTimestamp: T0 + 12 },
+      MAX,
+    )
+    expect(spans(bytes)).toEqual([
+      [0, 3],
+      [4, 5],
+      [6, 7],
+      [8, 9],
+      [10, 12],
+    ])
+    expect(headers(bytes).map((header) => [header.producerId, header.recordsCount])).toEqual([
+      [-1, 1],
+      [1, 1],
+      [-1, 0],
+      [2, 1],
+      [-1, 0],
+    ])
   })
 })

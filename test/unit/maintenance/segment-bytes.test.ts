@@ -78,6 +78,24 @@ describe('loggedRecords', () => {
     ])
   })
 
+  it("tells each record of an idempotent producer's batch that batch's producer fields and offsets", () => {
+    const ingest = encodeRecordBatch([record('a'), record('b')], {
+      timestampType: 'CreateTime',
+      producer: { producerId: 9, producerEpoch: 1, baseSequence: 40 },
+    })
+    const records = loggedRecords(entry(3, 4), ingest)
+    const batch = {
+      producerId: 9,
+      producerEpoch: 1,
+      baseSequence: 40,
+      baseOffset: 3,
+      lastOffset: 4,
+    }
+    expect(records.map((r) => r.producerBatch)).toEqual([batch, batch])
+    const plain = encodeRecordBatch([record('a')], { timestampType: 'CreateTime' })
+    expect(loggedRecords(entry(0, 0), plain)[0]?.producerBatch).toBeUndefined()
+  })
+
   it('refuses an entry whose record count disagrees with its bytes', () => {
     const ingest = encodeRecordBatch([record('a'), record('b')], { timestampType: 'CreateTime' })
     expect(() => loggedRecords(entry(0, 1, { recordCount: 3 }), ingest)).toThrow(
