@@ -25,7 +25,14 @@ type DomainError =
   | ErrorsIn<typeof GroupErrors>
   | ErrorsIn<typeof RegistryErrors>
 
-type ErrorName = DomainError['name']
+/**
+ * The errors' names, each a literal; an error declaring a plain string name
+ * (`override name = '...'`, without `readonly`) turns this into the message
+ * below, which the table then misses by name.
+ */
+type ErrorName = string extends DomainError['name']
+  ? 'Declare each error name as `override readonly name`'
+  : DomainError['name']
 
 /** A code, or how to choose one when the error's fields decide it. */
 type CodeOf = {
