@@ -86,8 +86,17 @@ export class LogReader {
     this.options = { ...DEFAULT_READER_OPTIONS, ...options }
   }
 
-  async read(topic: TopicItem, partition: number, request: ReadRequest): Promise<ReadResult> {
-    let head = await this.heads.readOne(topic.topicId, partition)
+  /**
+   * Reads from the partition; `knownHead` is its head when the caller has just
+   * read it (with other partitions' heads, in one request), saving the read here.
+   */
+  async read(
+    topic: TopicItem,
+    partition: number,
+    request: ReadRequest,
+    knownHead?: PartitionHead,
+  ): Promise<ReadResult> {
+    let head = knownHead ?? (await this.heads.readOne(topic.topicId, partition))
     const offset = await this.resolve(topic, partition, request.start, head)
     if (offset < head.logStartOffset || offset > head.logEndOffset) {
       throw new OffsetOutOfRangeError(offset, head.logStartOffset, head.logEndOffset)
@@ -106,6 +115,11 @@ export class LogReader {
       logStartOffset: head.logStartOffset,
       logEndOffset: Math.max(head.logEndOffset, nextOffset),
     }
+  }
+
+  /** The heads of some partitions of a topic, read together. */
+  headsOf(topic: TopicItem, partitions: readonly number[]): Promise<Map<number, PartitionHead>> {
+    return this.heads.read(topic.topicId, partitions)
   }
 
   /** The first offset whose record has a timestamp at or after `timestamp`, else the log end. */
