@@ -3,6 +3,7 @@ import { OffsetOutOfRangeError } from '../errors.ts'
 import type { StoredRecord } from '../log/record.ts'
 import { decodeRecordBatches, readBatchHeader } from '../log/record-batch.ts'
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.ts'
+import { chunkFor, decodeOffsetIndex } from '../storage/offset-index.ts'
 import type { PartitionHead, PartitionHeads } from '../storage/partition-heads.ts'
 import type { SegmentEntry, SegmentIndex } from '../storage/segment-index.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
@@ -63,6 +64,28 @@ interface Collected {
  * time needs a rewrite and a garbage collection to land in between.
  */
 const MAX_RELOCATIONS = 3
+
+/** Which records of an entry a read wants: from an offset, about so many records or bytes. */
+interface Wanted {
+  readonly from: number
+  readonly records: number
+  readonly bytes: number
+}
+
+/** An entry's records from its start to its end, whatever their number. */
+const WHOLE: Wanted = {
+  from: 0,
+  records: Number.POSITIVE_INFINITY,
+  bytes: Number.POSITIVE_INFINITY,
+}
+
+/** Records fetched from an entry, and the last offset the fetched bytes cover. */
+interface Loaded {
+  readonly records: readonly ReadRecord[]
+  readonly through: number
+}
+
+const BINARY: RecordFormats = { key: 'BINARY', value: 'BINARY' }
 
 function recordBytes(record: StoredRecord): number {
   let size = (record.key?.length ?? 0) + (record.value?.length ?? 0)
@@ -148,7 +171,7 @@ export class LogReader {
       case 'timestamp':
         for await (const entry of this.entriesFrom(topic, partition, head.logStartOffset)) {
           if (entry.maxTimestamp < start.timestamp) continue
-          const match = (await this.load(topic, partition, entry)).find(
+          const match = (await this.load(topic, partition, entry, WHOLE)).records.find(
             (record) => record.timestamp >= start.timestamp,
           )
           if (match) return match.offset
@@ -202,9 +225,18 @@ export class LogReader {
           request.maxBytes - bytes,
         )
         if (wave.length === 0) return { records, nextOffset: next }
-        const loaded = await Promise.all(wave.map((entry) => this.load(topic, partition, entry)))
+        const want = {
+          records: request.maxRecords - records.length,
+          bytes: request.maxBytes - bytes,
+        }
+        const loaded = await Promise.all(
+          wave.map((entry) =>
+            this.load(topic, partition, entry, { from: Math.max(next, entry.baseOffset), ...want }),
+          ),
+        )
         for (const [i, entry] of wave.entries()) {
-          for (const record of loaded[i] as ReadRecord[]) {
+          const { records: fetched, through } = loaded[i] as Loaded
+          for (const record of fetched) {
             if (record.offset < next) continue
             const size = recordBytes(record)
             if (records.length > 0 && bytes + size > request.maxBytes) {
@@ -215,7 +247,9 @@ export class LogReader {
             next = record.offset + 1
             if (records.length >= request.maxRecords) return { records, nextOffset: next }
           }
-          next = Math.max(next, entry.lastOffset + 1)
+          next = Math.max(next, through + 1)
+          // Only part of the entry was fetched: the next read goes on from there.
+          if (through < entry.lastOffset) return { records, nextOffset: next }
         }
       }
     } catch (error) {
@@ -258,45 +292,71 @@ export class LogReader {
   }
 
   /**
-   * The records of an entry found in the index. Maintenance may have replaced
-   * the entry since, and garbage collection deleted its object: the same
-   * offsets are then read from the entries that hold them now. An entry that
-   * still names the missing object was not replaced, and its loss is reported.
+   * The records of an entry found in the index, from `want.from` on, and the
+   * last offset the fetched bytes cover: the entry's last, unless its offset
+   * index let only part of it be fetched. Maintenance may have replaced the
+   * entry since, and garbage collection deleted its object: the same offsets
+   * are then read from the entries that hold them now. An entry that still
+   * names the missing object was not replaced, and its loss is reported.
    */
   private async load(
     topic: TopicItem,
     partition: number,
     entry: SegmentEntry,
+    want: Wanted,
     relocations = 0,
-  ): Promise<ReadRecord[]> {
+  ): Promise<Loaded> {
     try {
-      return await this.fetch(entry)
+      return await this.fetch(entry, want)
     } catch (error) {
       if (!(error instanceof ObjectNotFoundError) || relocations >= MAX_RELOCATIONS) throw error
       const records: ReadRecord[] = []
       for await (const current of this.entriesFrom(topic, partition, entry.baseOffset)) {
         if (current.objectKey === entry.objectKey) throw error
-        for (const record of await this.load(topic, partition, current, relocations + 1)) {
+        const whole = { ...WHOLE, from: current.baseOffset }
+        const relocated = await this.load(topic, partition, current, whole, relocations + 1)
+        for (const record of relocated.records) {
           if (record.offset >= entry.baseOffset && record.offset <= entry.lastOffset) {
             records.push(record)
           }
         }
         if (current.lastOffset >= entry.lastOffset) break
       }
-      return records
+      return { records, through: entry.lastOffset }
     }
   }
 
-  private async fetch(entry: SegmentEntry): Promise<ReadRecord[]> {
-    const bytes = await this.objects.getRange(entry.objectKey, entry.byteOffset, entry.byteLength)
-    // Stored offsets count from the first batch; the index entry holds where that really starts.
-    const shift = entry.baseOffset - readBatchHeader(bytes, 0).baseOffset
-    const stored = decodeRecordBatches(bytes)
-    const formats = decodeFormatRuns(entry.formats, stored.length)
-    return stored.map((record, i) => ({
-      ...record,
-      offset: record.offset + shift,
-      formats: formats[i] ?? { key: 'BINARY', value: 'BINARY' },
-    }))
+  /**
+   * Range-GETs the entry's bytes, or with an offset index only the chunks that
+   * hold `want.from` and about as much as is wanted after it: chunk after
+   * chunk while none holds a record from there on (compaction leaves gaps).
+   */
+  private async fetch(entry: SegmentEntry, want: Wanted): Promise<Loaded> {
+    const points = decodeOffsetIndex(entry.offsetIndex ?? '')
+    const formats = decodeFormatRuns(entry.formats, entry.recordCount)
+    for (let from = want.from; ; ) {
+      const chunk = chunkFor(points, entry.byteLength, from - entry.baseOffset, want)
+      const start = chunk.from.bytePosition
+      const bytes = await this.objects.getRange(
+        entry.objectKey,
+        entry.byteOffset + start,
+        chunk.endByte - start,
+      )
+      // Stored offsets count from the first batch; the index holds where that really starts.
+      const shift = entry.baseOffset + chunk.from.offsetDelta - readBatchHeader(bytes, 0).baseOffset
+      const records = decodeRecordBatches(bytes).map((record, i) => ({
+        ...record,
+        offset: record.offset + shift,
+        formats: formats[chunk.from.recordPosition + i] ?? BINARY,
+      }))
+      const through =
+        chunk.endOffsetDelta === undefined
+          ? entry.lastOffset
+          : entry.baseOffset + chunk.endOffsetDelta - 1
+      if (through >= entry.lastOffset || records.some((record) => record.offset >= from)) {
+        return { records, through }
+      }
+      from = through + 1
+    }
   }
 }
