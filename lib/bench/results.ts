@@ -59,6 +59,10 @@ export interface ReadResult {
   readonly s3BytesPerValueByte: number
   /** Each request is one page of `GET .../records`, its latency one page's. */
   readonly read: Measurement
+  /** Range GETs of the same entries' bytes straight from S3, as many at once as the reader makes. */
+  readonly rawGetMs: number
+  /** Read throughput over raw-GET throughput of the same bytes (1 = as fast as S3 alone). */
+  readonly rawGetRatio: number
 }
 
 export interface BenchResults {
