@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { LRUCache } from 'lru-cache'
 import { OffsetOutOfRangeError } from '../errors.ts'
 import type { StoredRecord } from '../log/record.ts'
 import { decodeRecordBatches, readBatchHeader } from '../log/record-batch.ts'
+import { partitionKey } from '../storage/keys.ts'
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.ts'
 import { chunkFor, decodeOffsetIndex } from '../storage/offset-index.ts'
 import type { PartitionHead, PartitionHeads } from '../storage/partition-heads.ts'
@@ -65,6 +67,14 @@ interface Collected {
  */
 const MAX_RELOCATIONS = 3
 
+/**
+ * Where reads stopped inside an entry, remembered so that the next read from
+ * there (a consumer's next page) skips the lookup of that entry. Short-lived:
+ * an entry a rewrite has since replaced still holds the same offsets' bytes,
+ * but a compacted replacement should be read soon after it lands.
+ */
+const RESUMES = { max: 10_000, ttl: 30_000 }
+
 /** Which records of an entry a read wants: from an offset, about so many records or bytes. */
 interface Wanted {
   readonly from: number
@@ -99,6 +109,7 @@ function recordBytes(record: StoredRecord): number {
  */
 export class LogReader {
   private readonly options: ReaderOptions
+  private readonly resumes = new LRUCache<string, SegmentEntry>(RESUMES)
 
   constructor(
     private readonly segments: SegmentIndex,
@@ -216,7 +227,13 @@ export class LogReader {
     let bytes = 0
     // The next offset to return: never one below it, even if a rewrite hands back a span already read.
     let next = offset
-    const entries = this.entriesFrom(topic, partition, offset)
+    const resumeKey = (at: number) => `${partitionKey(topic.topicId, partition)}@${at}`
+    const entries = this.entriesFrom(topic, partition, offset, this.resumes.get(resumeKey(offset)))
+    // Returns what was collected; stopping inside `entry`, remembers it for the read that goes on.
+    const stop = (entry?: SegmentEntry): Collected => {
+      if (entry && next <= entry.lastOffset) this.resumes.set(resumeKey(next), entry)
+      return { records, nextOffset: next }
+    }
     try {
       for (;;) {
         const wave = await this.takeWave(
@@ -239,17 +256,15 @@ export class LogReader {
           for (const record of fetched) {
             if (record.offset < next) continue
             const size = recordBytes(record)
-            if (records.length > 0 && bytes + size > request.maxBytes) {
-              return { records, nextOffset: next }
-            }
+            if (records.length > 0 && bytes + size > request.maxBytes) return stop(entry)
             records.push(record)
             bytes += size
             next = record.offset + 1
-            if (records.length >= request.maxRecords) return { records, nextOffset: next }
+            if (records.length >= request.maxRecords) return stop(entry)
           }
           next = Math.max(next, through + 1)
           // Only part of the entry was fetched: the next read goes on from there.
-          if (through < entry.lastOffset) return { records, nextOffset: next }
+          if (through < entry.lastOffset) return stop(entry)
         }
       }
     } catch (error) {
@@ -263,9 +278,10 @@ export class LogReader {
     }
   }
 
-  private entriesFrom(topic: TopicItem, partition: number, offset: number) {
+  private entriesFrom(topic: TopicItem, partition: number, offset: number, holder?: SegmentEntry) {
     const sources = { segments: this.segments, heads: this.heads }
-    return walkIndex(sources, topic.topicId, partition, offset, this.options.fetchConcurrency)
+    const { fetchConcurrency } = this.options
+    return walkIndex(sources, topic.topicId, partition, offset, fetchConcurrency, holder)
   }
 
   /**
