@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { LRUCache } from 'lru-cache'
 import { OffsetOutOfRangeError } from '../errors.ts'
 import type { StoredRecord } from '../log/record.ts'
-import { decodeRecordBatches, readBatchHeader } from '../log/record-batch.ts'
+import { decodeRecordBatches } from '../log/record-batch.ts'
 import { partitionKey } from '../storage/keys.ts'
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.ts'
 import { chunkFor, decodeOffsetIndex } from '../storage/offset-index.ts'
@@ -10,6 +10,7 @@ import type { PartitionHead, PartitionHeads } from '../storage/partition-heads.t
 import type { SegmentEntry, SegmentIndex } from '../storage/segment-index.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import { type BrokerMetrics, NO_BROKER_METRICS } from './broker-metrics.ts'
+import { fetchChunk } from './entry-chunks.ts'
 import { walkIndex } from './index-walk.ts'
 import { decodeFormatRuns, type RecordFormats } from './payload-formats.ts'
 
@@ -352,14 +353,7 @@ export class LogReader {
     const formats = decodeFormatRuns(entry.formats, entry.recordCount)
     for (let from = want.from; ; ) {
       const chunk = chunkFor(points, entry.byteLength, from - entry.baseOffset, want)
-      const start = chunk.from.bytePosition
-      const bytes = await this.objects.getRange(
-        entry.objectKey,
-        entry.byteOffset + start,
-        chunk.endByte - start,
-      )
-      // Stored offsets count from the first batch; the index holds where that really starts.
-      const shift = entry.baseOffset + chunk.from.offsetDelta - readBatchHeader(bytes, 0).baseOffset
+      const { bytes, shift } = await fetchChunk(this.objects, entry, chunk)
       const records = decodeRecordBatches(bytes).map((record, i) => ({
         ...record,
         offset: record.offset + shift,
