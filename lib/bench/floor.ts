@@ -14,6 +14,9 @@ import type { PlannedRequest } from './workload.ts'
  * attributes. The items are scratch items no topic owns, and every producer
  * has its own heads, so the floor never loses a race: it is the uncontended
  * minimum that Sluice's figures are compared with.
+ *
+ * The bare transaction is the least a produce can cost at all: its commit's
+ * items in one TransactWriteItems, with the bytes in the index item.
  */
 export class StorageFloor {
   private readonly documents: DynamoDBDocumentClient
@@ -53,12 +56,52 @@ export class StorageFloor {
         ContentType: 'application/octet-stream',
       }),
     )
+    await this.documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: this.names.tables.topics,
+              Key: { name: this.topicName },
+              ConditionExpression: 'topicId = :topicId',
+              ExpressionAttributeValues: { ':topicId': this.floorId },
+            },
+          },
+          ...this.commitItems(planned, `${this.floorId}-${producer}`, { objectKey }),
+        ],
+      }),
+    )
+  }
+
+  /**
+   * The commit alone: one TransactWriteItems of the head updates and index
+   * items, each index item holding its partition's share of the bytes, with no
+   * upload before it and no topic check in it. Heads are its own.
+   */
+  async bareTransaction(planned: PlannedRequest, producer: number): Promise<void> {
+    const owner = `${this.floorId}-bare-${producer}`
+    await this.documents.send(
+      new TransactWriteCommand({
+        TransactItems: this.commitItems(planned, owner, { inline: true }),
+      }),
+    )
+  }
+
+  private commitItems(
+    planned: PlannedRequest,
+    owner: string,
+    bytes: { readonly objectKey: string } | { readonly inline: true },
+  ) {
     const now = Date.now()
     const perPartition = Math.ceil(planned.objectBytes / planned.partitionRecords.size)
-    const items = [...planned.partitionRecords].flatMap(([partition, records], i) => {
-      const key = `${this.floorId}-${producer}/${partition}`
+    return [...planned.partitionRecords].flatMap(([partition, records], i) => {
+      const key = `${owner}/${partition}`
       const base = this.heads.get(key) ?? 0
       this.heads.set(key, base + records)
+      const where =
+        'objectKey' in bytes
+          ? { objectKey: bytes.objectKey, byteOffset: i * perPartition, byteLength: perPartition }
+          : { bytes: this.bytes.subarray(0, perPartition), byteLength: perPartition }
       return [
         {
           Update: {
@@ -86,9 +129,7 @@ export class StorageFloor {
               baseOffset: base,
               lastOffset: base + records - 1,
               recordCount: records,
-              objectKey,
-              byteOffset: i * perPartition,
-              byteLength: perPartition,
+              ...where,
               minTimestamp: now,
               maxTimestamp: now,
               formats: `${records}:SB`,
@@ -99,20 +140,5 @@ export class StorageFloor {
         },
       ]
     })
-    await this.documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: this.names.tables.topics,
-              Key: { name: this.topicName },
-              ConditionExpression: 'topicId = :topicId',
-              ExpressionAttributeValues: { ':topicId': this.floorId },
-            },
-          },
-          ...items,
-        ],
-      }),
-    )
   }
 }

@@ -1,4 +1,4 @@
-import { costPerGiB } from './cost.ts'
+import { costPerGiB, costPerRequest } from './cost.ts'
 import type { TimedRun } from './driver.ts'
 import type { OperationCount } from './request-counter.ts'
 import type { Measurement } from './results.ts'
@@ -26,6 +26,7 @@ export function measurement(
     latency: summarizeLatencies(run.latenciesMs),
     counts,
     cost: costPerGiB(counts, volume.valueBytes),
+    perRequest: costPerRequest(counts, volume.requests),
   }
 }
 

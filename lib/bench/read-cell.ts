@@ -1,5 +1,9 @@
 import { performance } from 'node:perf_hooks'
+import pMap from 'p-map'
+import type { Broker } from '../broker/broker.ts'
+import { DEFAULT_READER_OPTIONS } from '../broker/reader.ts'
 import { READ_LIMITS } from '../http/v3/records.ts'
+import type { SegmentEntry } from '../storage/segment-index.ts'
 import type { ProduceCell } from './cells.ts'
 import { type CellContext, cellTopic } from './context.ts'
 import type { ReadPage } from './http-client.ts'
@@ -20,8 +24,8 @@ export async function runReadCell(context: CellContext, cell: ProduceCell): Prom
   const partition = 0
   const item = await broker.topics.describe(topic)
   const { logEndOffset } = await broker.topics.offsets(item, partition)
-  let segments = 0
-  for await (const _ of broker.segments.scan(item.topicId, partition)) segments++
+  const entries: SegmentEntry[] = []
+  for await (const entry of broker.segments.scan(item.topicId, partition)) entries.push(entry)
 
   counter.reset()
   const pages: ReadPage[] = []
@@ -40,12 +44,29 @@ export async function runReadCell(context: CellContext, cell: ProduceCell): Prom
   const fetched = read.counts
     .filter((count) => count.service === 'S3')
     .reduce((sum, count) => sum + count.bytesReceived, 0)
+  const rawGetMs = await rawGets(broker, entries)
   return {
     cellId: cell.id,
     topic,
     partition,
-    segments,
+    segments: entries.length,
     s3BytesPerValueByte: fetched / read.valueBytes,
     read,
+    rawGetMs,
+    rawGetRatio: rawGetMs / read.elapsedMs,
   }
+}
+
+/**
+ * How long plain range GETs of the partition's bytes take, as many at once as
+ * the reader fetches: what a read would cost if it were nothing but its S3 transfers.
+ */
+async function rawGets(broker: Broker, entries: readonly SegmentEntry[]): Promise<number> {
+  const started = performance.now()
+  await pMap(
+    entries,
+    (entry) => broker.objects.getRange(entry.objectKey, entry.byteOffset, entry.byteLength),
+    { concurrency: DEFAULT_READER_OPTIONS.fetchConcurrency },
+  )
+  return performance.now() - started
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { GIB } from './cost.ts'
 import { renderIdempotenceReport } from './idempotence-report.ts'
 import type { MachineConditions } from './machine.ts'
+import { AWS_PRICES } from './prices.ts'
 import type { BenchResults, Measurement } from './results.ts'
 import { type Column, dollars, figure, formatTable } from './table.ts'
 
@@ -12,6 +13,18 @@ function machineLine(start: MachineConditions, end: MachineConditions): string {
     `${start.cpus} × ${start.cpuModel}, ${(start.totalMemoryBytes / GIB).toFixed(1)} GiB RAM, ` +
     `Node ${start.nodeVersion} on ${start.platform}/${start.arch}; ` +
     `load average ${load(start)} at start, ${load(end)} at end`
+  )
+}
+
+/** The prices every $ figure used, as the report states them. */
+function pricesLine(): string {
+  const { s3, dynamodb } = AWS_PRICES
+  const perThousand = (price: number) => `$${(price * 1000).toPrecision(2)}/1000`
+  const perMillion = (price: number) => `$${(price * 1_000_000).toPrecision(3)}/M`
+  return (
+    `us-east-1 list prices (REFERENCE.md §10): S3 PUT ${perThousand(s3.putClassRequest)}, ` +
+    `GET ${perThousand(s3.getClassRequest)};\n  DynamoDB on demand ${perMillion(dynamodb.writeUnit)} write units ` +
+    `(1 KB), ${perMillion(dynamodb.readUnit)} read units (4 KB consistent), transactional ${dynamodb.transactionalMultiplier}×.`
   )
 }
 
@@ -83,6 +96,38 @@ function costTable(results: BenchResults): string {
   return formatTable(columns, rows)
 }
 
+function perRequestTable(results: BenchResults): string {
+  const columns: Column[] = [
+    { title: 'cell', align: 'left' },
+    { title: 'S3 req' },
+    { title: 'DDB req' },
+    { title: 'DDB WU' },
+    { title: 'DDB RU' },
+    { title: '$/M S3' },
+    { title: '$/M DDB' },
+    { title: '$/M total' },
+    { title: 'floor $/M' },
+    { title: 'bare txn $/M' },
+    { title: 'bare txn p50 ms' },
+    { title: '× bare txn p50' },
+  ]
+  const rows = results.produce.map(({ cell, sluice, floor, bareTransaction, ratio }) => [
+    cell.id,
+    figure(sluice.perRequest.s3Requests),
+    figure(sluice.perRequest.dynamodbRequests),
+    figure(sluice.perRequest.dynamodbWriteUnits),
+    figure(sluice.perRequest.dynamodbReadUnits),
+    dollars(sluice.perRequest.dollarsPerMillion.s3),
+    dollars(sluice.perRequest.dollarsPerMillion.dynamodb),
+    dollars(sluice.perRequest.dollarsPerMillion.total),
+    dollars(floor.perRequest.dollarsPerMillion.total),
+    bareTransaction ? dollars(bareTransaction.perRequest.dollarsPerMillion.total) : '–',
+    figure(bareTransaction?.latency.p50Ms ?? Number.NaN),
+    figure(ratio.bareTransactionP50),
+  ])
+  return formatTable(columns, rows)
+}
+
 function readTable(results: BenchResults): string {
   const operations = operationsOf(results.reads.map((r) => r.read))
   const columns: Column[] = [
@@ -93,23 +138,31 @@ function readTable(results: BenchResults): string {
     { title: 'records/s' },
     { title: 'MiB/s' },
     { title: 'page p50 ms' },
+    { title: 'raw GET MiB/s' },
+    { title: '× raw GET' },
+    { title: 'S3 req/page' },
+    { title: 'DDB req/page' },
     { title: 'S3 bytes/value byte' },
     ...operations.map((op) => ({ title: `${op.replace('DynamoDB ', 'DDB ')}/GiB` })),
     { title: 'DDB RU/GiB' },
     { title: '$/GiB' },
   ]
-  const rows = results.reads.map(({ cellId, segments, s3BytesPerValueByte, read }) => [
-    cellId,
-    read.records,
-    segments,
-    read.requests,
-    figure(read.recordsPerSecond),
-    figure(read.mibPerSecond),
-    figure(read.latency.p50Ms),
-    figure(s3BytesPerValueByte),
-    ...operations.map((op) => figure(read.cost.requestsPerGiB[op] ?? 0)),
-    figure(read.cost.dynamodbReadUnitsPerGiB),
-    dollars(read.cost.dollarsPerGiB.total),
+  const rows = results.reads.map((r) => [
+    r.cellId,
+    r.read.records,
+    r.segments,
+    r.read.requests,
+    figure(r.read.recordsPerSecond),
+    figure(r.read.mibPerSecond),
+    figure(r.read.latency.p50Ms),
+    figure(r.read.valueBytes / 1024 ** 2 / (r.rawGetMs / 1000)),
+    figure(r.rawGetRatio),
+    figure(r.read.perRequest.s3Requests),
+    figure(r.read.perRequest.dynamodbRequests),
+    figure(r.s3BytesPerValueByte),
+    ...operations.map((op) => figure(r.read.cost.requestsPerGiB[op] ?? 0)),
+    figure(r.read.cost.dynamodbReadUnitsPerGiB),
+    dollars(r.read.cost.dollarsPerGiB.total),
   ])
   return formatTable(columns, rows)
 }
@@ -131,6 +184,9 @@ export function renderReport(results: BenchResults): string {
     'Produce: requests and capacity units per GiB of record values ingested, and $/GiB at AWS list prices',
     costTable(results),
     '',
+    'Produce: storage requests and capacity units per produce request, and $ per million produce requests',
+    perRequestTable(results),
+    '',
     `Read: partition 0 of each cell's topic from offset 0, one consumer, pages of up to 10,000 records / 4 MiB`,
     readTable(results),
     '',
@@ -146,10 +202,15 @@ export function renderReport(results: BenchResults): string {
     "- floor: the same requests' storage work with no Sluice: 1 S3 PutObject of the same bytes plus 1",
     '  TransactWriteItems of the same shape on scratch items, from the same number of producers, never',
     '  contended. × floor time = Sluice wall time / floor wall time for the same requests.',
+    "- raw GET: range GETs of the read partition's index entries straight from S3, as many at once as",
+    '  the reader makes, in MiB of record values per second; × raw GET = read throughput / raw GET throughput.',
     '- conflicts: commits that lost a race with another producer (cancelled TransactWriteItems), then retried.',
-    '- $ at us-east-1 list prices (REFERENCE.md §10): S3 PUT $0.005/1000, GET $0.0004/1000; DynamoDB',
-    '  $0.625/M write units, $0.125/M read units, transactional writes 2×. Condition checks count as',
-    '  writes and cancelled transactions as charged, so the DynamoDB figures are an upper bound.',
+    '- bare txn: one TransactWriteItems per request of the items its commit writes, the batch bytes',
+    '  inside the index item; no upload, no reads, never contended: the least a produce can cost.',
+    '  Measured for one-record requests: a larger batch does not fit in one DynamoDB item.',
+    `- $ at ${pricesLine()}`,
+    '  Condition checks count as writes and cancelled transactions as charged, so the DynamoDB',
+    '  figures are an upper bound.',
   ].join('\n')
 }
 

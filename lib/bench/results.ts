@@ -1,7 +1,7 @@
 import type { BenchMode, BenchPlan, ProduceCell } from './cells.ts'
 import type { ClientProducerResult } from './client-producer-cell.ts'
 import type { ConsumerResult } from './consumer-cell.ts'
-import type { CostPerGiB } from './cost.ts'
+import type { CostPerGiB, CostPerRequest } from './cost.ts'
 import type { IdempotenceComparison } from './idempotence-cell.ts'
 import type { KafkaBenchResult } from './kafka-cell.ts'
 import type { MachineConditions } from './machine.ts'
@@ -22,6 +22,8 @@ export interface Measurement {
   readonly latency: LatencySummary
   readonly counts: readonly OperationCount[]
   readonly cost: CostPerGiB
+  /** The same calls per request: a produce request, or a page read. */
+  readonly perRequest: CostPerRequest
 }
 
 export interface ProduceResult {
@@ -30,8 +32,19 @@ export interface ProduceResult {
   readonly sluice: Measurement
   /** The same requests' storage work done directly against the engines. */
   readonly floor: Measurement
+  /**
+   * One TransactWriteItems per request of the items its commit writes, the
+   * batch bytes inside the index item, and nothing else: no upload, no reads.
+   * Measured for one-record requests only.
+   */
+  readonly bareTransaction?: Measurement | undefined
   /** Sluice over floor: wall time for the same work, and median request latency. */
-  readonly ratio: { readonly elapsed: number; readonly p50: number }
+  readonly ratio: {
+    readonly elapsed: number
+    readonly p50: number
+    /** Sluice's median latency over the bare transaction's; NaN where none was measured. */
+    readonly bareTransactionP50: number
+  }
   /** Commits that lost a race and were retried (cancelled TransactWriteItems). */
   readonly commitConflicts: number
 }
@@ -46,6 +59,10 @@ export interface ReadResult {
   readonly s3BytesPerValueByte: number
   /** Each request is one page of `GET .../records`, its latency one page's. */
   readonly read: Measurement
+  /** Range GETs of the same entries' bytes straight from S3, as many at once as the reader makes. */
+  readonly rawGetMs: number
+  /** Read throughput over raw-GET throughput of the same bytes (1 = as fast as S3 alone). */
+  readonly rawGetRatio: number
 }
 
 export interface BenchResults {

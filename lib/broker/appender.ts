@@ -9,7 +9,7 @@ import {
 import type { LogRecord, TimestampType } from '../log/record.ts'
 import { encodeRecordBatch } from '../log/record-batch.ts'
 import { timestampRange } from '../log/timestamp-range.ts'
-import { ingestObjectKey } from '../storage/keys.ts'
+import { ingestObjectKey, partitionKey } from '../storage/keys.ts'
 import {
   CommitConflictError,
   type LogCommitter,
@@ -30,6 +30,8 @@ import type { ProducerStateWrite, ProducerTable, ProducerView } from '../storage
 import { storageErrorFor } from '../storage/storage-errors.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import { type BrokerMetrics, NO_BROKER_METRICS } from './broker-metrics.ts'
+import { KnownLogEnds } from './known-log-ends.ts'
+import { PartitionTurns } from './partition-turns.ts'
 import { assignPartitions } from './partitioner.ts'
 import { encodeFormatRuns, MAX_FORMAT_RUNS_LENGTH } from './payload-formats.ts'
 import type { AppendedRecord, ProduceRecord } from './produce-record.ts'
@@ -128,6 +130,8 @@ const APPEND: SequenceVerdict = { kind: 'append', fencesEpoch: false }
  */
 export class LogAppender {
   private readonly options: AppenderOptions
+  private readonly ends: KnownLogEnds
+  private readonly turns = new PartitionTurns()
 
   constructor(
     private readonly objects: ObjectStore,
@@ -137,6 +141,7 @@ export class LogAppender {
     options: Partial<AppenderOptions> = {},
   ) {
     this.options = { ...DEFAULT_APPENDER_OPTIONS, ...options }
+    this.ends = new KnownLogEnds(this.options.clock)
   }
 
   /**
@@ -200,8 +205,8 @@ export class LogAppender {
   ): Promise<BatchResult[]> {
     const objectKey = ingestObjectKey(topic.topicId)
     // Bytes first: an object no index item points to is invisible, and GC reclaims it.
-    // Heads are read only after the upload, as close to the commit as possible:
-    // read during it, they went stale and tripled lost races in the benchmark.
+    // Heads are read (when not known) only after the upload, as close to the commit
+    // as possible: read during it, they went stale and tripled lost races in the benchmark.
     await this.objects.put(objectKey, Buffer.concat(ranges.map((range) => range.bytes)))
     const placed: PlacedRange[] = []
     let byteOffset = 0
@@ -217,7 +222,10 @@ export class LogAppender {
     for (let i = 0; i < placed.length; i += width) {
       const slice = placed.slice(i, i + width)
       try {
-        const committed = await this.commit(topic, slice, objectKey, now, producer)
+        const committed = await this.turns.take(
+          slice.map(({ range }) => partitionKey(topic.topicId, range.partition)),
+          () => this.commit(topic, slice, objectKey, now, producer),
+        )
         results.push(...committed)
         this.options.metrics.recordsProduced(
           committed.reduce(
@@ -295,8 +303,10 @@ export class LogAppender {
   }
 
   /**
-   * Commits one slice, re-reading heads (and the producer's state) after each
-   * lost race; returns each batch's result, in order.
+   * Commits one slice at the log ends this process knows, reading the heads it
+   * does not know (and the producer's state); after a lost race, the heads that
+   * lost are known again only from a commit of this process or a fresh read.
+   * Returns each batch's result, in order.
    */
   private async commit(
     topic: TopicItem,
@@ -312,12 +322,11 @@ export class LogAppender {
     let unanswered = false
     for (let attempt = 0; ; attempt++) {
       if (this.options.clock() >= deadline) throw this.timedOut(topic, unanswered)
-      const [heads, view] = await Promise.all([
-        this.heads.read(topic.topicId, partitions),
+      const [bases, view] = await Promise.all([
+        this.logEnds(topic.topicId, partitions),
         producer && this.producers.view(producer.producerId, topic.topicId, partitions),
       ])
       const verdicts = batches.map(({ range }) => verdictFor(producer, view, range))
-      const bases = new Map(partitions.map((p) => [p, heads.get(p)?.logEndOffset ?? 0]))
       const appending = batches.filter((_, i) => verdicts[i]?.kind === 'append')
       const appends: PartitionAppend[] = appending.map(({ range, byteOffset }) => {
         const baseOffset = bases.get(range.partition) ?? 0
@@ -349,12 +358,18 @@ export class LogAppender {
               checkEpoch: verdicts.some((v) => v.kind === 'append' && v.fencesEpoch),
             },
         )
+        for (const { partition, entry } of appends) {
+          this.ends.saw(topic.topicId, partition, entry.lastOffset + 1)
+        }
         return batches.map(({ range }, i) =>
           resultOf(range, verdicts[i] as SequenceVerdict, bases, now),
         )
       } catch (error) {
         if (error instanceof CommitConflictError) {
           this.options.metrics.commitConflict()
+          for (const partition of error.partitions) {
+            this.ends.lost(topic.topicId, partition, bases.get(partition) ?? 0)
+          }
         } else if (error instanceof CommitOutcomeUnknownError && producer) {
           // The producer's state tells on the next round whether the commit landed.
           unanswered = true
@@ -364,6 +379,26 @@ export class LogAppender {
         await backoff(attempt, this.options.backoff)
       }
     }
+  }
+
+  /** Each partition's log end offset: the known one, else read (strongly consistent) from its head. */
+  private async logEnds(
+    topicId: string,
+    partitions: readonly number[],
+  ): Promise<Map<number, number>> {
+    const ends = new Map<number, number>()
+    const unknown: number[] = []
+    for (const partition of partitions) {
+      const guess = this.ends.guess(topicId, partition)
+      if (guess === undefined) unknown.push(partition)
+      else ends.set(partition, guess)
+    }
+    if (unknown.length === 0) return ends
+    for (const [partition, head] of await this.heads.read(topicId, unknown)) {
+      ends.set(partition, head.logEndOffset)
+      this.ends.saw(topicId, partition, head.logEndOffset)
+    }
+    return ends
   }
 
   private timedOut(topic: TopicItem, unanswered: boolean): RetriableStorageError {

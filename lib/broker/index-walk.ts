@@ -28,6 +28,9 @@ const HOLE_BACKOFF: BackoffPolicy = { baseMs: 10, capMs: 200 }
  * retention dropped the offset, and the log start has passed it: out of range;
  * or that a rewrite is half visible, since a Query is only read-committed
  * across the items of a transaction: the lookup is tried again.
+ *
+ * `holder`, an entry lately seen to hold `from`, is yielded without a lookup:
+ * its bytes are immutable, and should they be gone the reader looks again.
  */
 export async function* walkIndex(
   sources: IndexWalkSources,
@@ -35,8 +38,13 @@ export async function* walkIndex(
   partition: number,
   from: number,
   pageSize: number,
+  holder?: SegmentEntry,
 ): AsyncGenerator<SegmentEntry> {
   let next = from
+  if (holder && holder.baseOffset <= from && from <= holder.lastOffset) {
+    yield holder
+    next = holder.lastOffset + 1
+  }
   let page: SegmentEntry[] = []
   for (;;) {
     // Entries of an older page that a rewrite has since folded into the one just yielded.

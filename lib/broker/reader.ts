@@ -1,12 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { LRUCache } from 'lru-cache'
 import { OffsetOutOfRangeError } from '../errors.ts'
 import type { StoredRecord } from '../log/record.ts'
-import { decodeRecordBatches, readBatchHeader } from '../log/record-batch.ts'
+import { decodeRecordBatches } from '../log/record-batch.ts'
+import { partitionKey } from '../storage/keys.ts'
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.ts'
+import { chunkFor, decodeOffsetIndex } from '../storage/offset-index.ts'
 import type { PartitionHead, PartitionHeads } from '../storage/partition-heads.ts'
 import type { SegmentEntry, SegmentIndex } from '../storage/segment-index.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import { type BrokerMetrics, NO_BROKER_METRICS } from './broker-metrics.ts'
+import { fetchChunk } from './entry-chunks.ts'
 import { walkIndex } from './index-walk.ts'
 import { decodeFormatRuns, type RecordFormats } from './payload-formats.ts'
 
@@ -64,6 +68,36 @@ interface Collected {
  */
 const MAX_RELOCATIONS = 3
 
+/**
+ * Where reads stopped inside an entry, remembered so that the next read from
+ * there (a consumer's next page) skips the lookup of that entry. Short-lived:
+ * an entry a rewrite has since replaced still holds the same offsets' bytes,
+ * but a compacted replacement should be read soon after it lands.
+ */
+const RESUMES = { max: 10_000, ttl: 30_000 }
+
+/** Which records of an entry a read wants: from an offset, about so many records or bytes. */
+interface Wanted {
+  readonly from: number
+  readonly records: number
+  readonly bytes: number
+}
+
+/** An entry's records from its start to its end, whatever their number. */
+const WHOLE: Wanted = {
+  from: 0,
+  records: Number.POSITIVE_INFINITY,
+  bytes: Number.POSITIVE_INFINITY,
+}
+
+/** Records fetched from an entry, and the last offset the fetched bytes cover. */
+interface Loaded {
+  readonly records: readonly ReadRecord[]
+  readonly through: number
+}
+
+const BINARY: RecordFormats = { key: 'BINARY', value: 'BINARY' }
+
 function recordBytes(record: StoredRecord): number {
   let size = (record.key?.length ?? 0) + (record.value?.length ?? 0)
   for (const header of record.headers) size += header.key.length + (header.value?.length ?? 0)
@@ -76,6 +110,7 @@ function recordBytes(record: StoredRecord): number {
  */
 export class LogReader {
   private readonly options: ReaderOptions
+  private readonly resumes = new LRUCache<string, SegmentEntry>(RESUMES)
 
   constructor(
     private readonly segments: SegmentIndex,
@@ -86,8 +121,17 @@ export class LogReader {
     this.options = { ...DEFAULT_READER_OPTIONS, ...options }
   }
 
-  async read(topic: TopicItem, partition: number, request: ReadRequest): Promise<ReadResult> {
-    let head = await this.heads.readOne(topic.topicId, partition)
+  /**
+   * Reads from the partition; `knownHead` is its head when the caller has just
+   * read it (with other partitions' heads, in one request), saving the read here.
+   */
+  async read(
+    topic: TopicItem,
+    partition: number,
+    request: ReadRequest,
+    knownHead?: PartitionHead,
+  ): Promise<ReadResult> {
+    let head = knownHead ?? (await this.heads.readOne(topic.topicId, partition))
     const offset = await this.resolve(topic, partition, request.start, head)
     if (offset < head.logStartOffset || offset > head.logEndOffset) {
       throw new OffsetOutOfRangeError(offset, head.logStartOffset, head.logEndOffset)
@@ -106,6 +150,11 @@ export class LogReader {
       logStartOffset: head.logStartOffset,
       logEndOffset: Math.max(head.logEndOffset, nextOffset),
     }
+  }
+
+  /** The heads of some partitions of a topic, read together. */
+  headsOf(topic: TopicItem, partitions: readonly number[]): Promise<Map<number, PartitionHead>> {
+    return this.heads.read(topic.topicId, partitions)
   }
 
   /** The first offset whose record has a timestamp at or after `timestamp`, else the log end. */
@@ -134,7 +183,7 @@ export class LogReader {
       case 'timestamp':
         for await (const entry of this.entriesFrom(topic, partition, head.logStartOffset)) {
           if (entry.maxTimestamp < start.timestamp) continue
-          const match = (await this.load(topic, partition, entry)).find(
+          const match = (await this.load(topic, partition, entry, WHOLE)).records.find(
             (record) => record.timestamp >= start.timestamp,
           )
           if (match) return match.offset
@@ -179,7 +228,13 @@ export class LogReader {
     let bytes = 0
     // The next offset to return: never one below it, even if a rewrite hands back a span already read.
     let next = offset
-    const entries = this.entriesFrom(topic, partition, offset)
+    const resumeKey = (at: number) => `${partitionKey(topic.topicId, partition)}@${at}`
+    const entries = this.entriesFrom(topic, partition, offset, this.resumes.get(resumeKey(offset)))
+    // Returns what was collected; stopping inside `entry`, remembers it for the read that goes on.
+    const stop = (entry?: SegmentEntry): Collected => {
+      if (entry && next <= entry.lastOffset) this.resumes.set(resumeKey(next), entry)
+      return { records, nextOffset: next }
+    }
     try {
       for (;;) {
         const wave = await this.takeWave(
@@ -188,20 +243,29 @@ export class LogReader {
           request.maxBytes - bytes,
         )
         if (wave.length === 0) return { records, nextOffset: next }
-        const loaded = await Promise.all(wave.map((entry) => this.load(topic, partition, entry)))
+        const want = {
+          records: request.maxRecords - records.length,
+          bytes: request.maxBytes - bytes,
+        }
+        const loaded = await Promise.all(
+          wave.map((entry) =>
+            this.load(topic, partition, entry, { from: Math.max(next, entry.baseOffset), ...want }),
+          ),
+        )
         for (const [i, entry] of wave.entries()) {
-          for (const record of loaded[i] as ReadRecord[]) {
+          const { records: fetched, through } = loaded[i] as Loaded
+          for (const record of fetched) {
             if (record.offset < next) continue
             const size = recordBytes(record)
-            if (records.length > 0 && bytes + size > request.maxBytes) {
-              return { records, nextOffset: next }
-            }
+            if (records.length > 0 && bytes + size > request.maxBytes) return stop(entry)
             records.push(record)
             bytes += size
             next = record.offset + 1
-            if (records.length >= request.maxRecords) return { records, nextOffset: next }
+            if (records.length >= request.maxRecords) return stop(entry)
           }
-          next = Math.max(next, entry.lastOffset + 1)
+          next = Math.max(next, through + 1)
+          // Only part of the entry was fetched: the next read goes on from there.
+          if (through < entry.lastOffset) return stop(entry)
         }
       }
     } catch (error) {
@@ -215,9 +279,10 @@ export class LogReader {
     }
   }
 
-  private entriesFrom(topic: TopicItem, partition: number, offset: number) {
+  private entriesFrom(topic: TopicItem, partition: number, offset: number, holder?: SegmentEntry) {
     const sources = { segments: this.segments, heads: this.heads }
-    return walkIndex(sources, topic.topicId, partition, offset, this.options.fetchConcurrency)
+    const { fetchConcurrency } = this.options
+    return walkIndex(sources, topic.topicId, partition, offset, fetchConcurrency, holder)
   }
 
   /**
@@ -244,45 +309,64 @@ export class LogReader {
   }
 
   /**
-   * The records of an entry found in the index. Maintenance may have replaced
-   * the entry since, and garbage collection deleted its object: the same
-   * offsets are then read from the entries that hold them now. An entry that
-   * still names the missing object was not replaced, and its loss is reported.
+   * The records of an entry found in the index, from `want.from` on, and the
+   * last offset the fetched bytes cover: the entry's last, unless its offset
+   * index let only part of it be fetched. Maintenance may have replaced the
+   * entry since, and garbage collection deleted its object: the same offsets
+   * are then read from the entries that hold them now. An entry that still
+   * names the missing object was not replaced, and its loss is reported.
    */
   private async load(
     topic: TopicItem,
     partition: number,
     entry: SegmentEntry,
+    want: Wanted,
     relocations = 0,
-  ): Promise<ReadRecord[]> {
+  ): Promise<Loaded> {
     try {
-      return await this.fetch(entry)
+      return await this.fetch(entry, want)
     } catch (error) {
       if (!(error instanceof ObjectNotFoundError) || relocations >= MAX_RELOCATIONS) throw error
       const records: ReadRecord[] = []
       for await (const current of this.entriesFrom(topic, partition, entry.baseOffset)) {
         if (current.objectKey === entry.objectKey) throw error
-        for (const record of await this.load(topic, partition, current, relocations + 1)) {
+        const whole = { ...WHOLE, from: current.baseOffset }
+        const relocated = await this.load(topic, partition, current, whole, relocations + 1)
+        for (const record of relocated.records) {
           if (record.offset >= entry.baseOffset && record.offset <= entry.lastOffset) {
             records.push(record)
           }
         }
         if (current.lastOffset >= entry.lastOffset) break
       }
-      return records
+      return { records, through: entry.lastOffset }
     }
   }
 
-  private async fetch(entry: SegmentEntry): Promise<ReadRecord[]> {
-    const bytes = await this.objects.getRange(entry.objectKey, entry.byteOffset, entry.byteLength)
-    // Stored offsets count from the first batch; the index entry holds where that really starts.
-    const shift = entry.baseOffset - readBatchHeader(bytes, 0).baseOffset
-    const stored = decodeRecordBatches(bytes)
-    const formats = decodeFormatRuns(entry.formats, stored.length)
-    return stored.map((record, i) => ({
-      ...record,
-      offset: record.offset + shift,
-      formats: formats[i] ?? { key: 'BINARY', value: 'BINARY' },
-    }))
+  /**
+   * Range-GETs the entry's bytes, or with an offset index only the chunks that
+   * hold `want.from` and about as much as is wanted after it: chunk after
+   * chunk while none holds a record from there on (compaction leaves gaps).
+   */
+  private async fetch(entry: SegmentEntry, want: Wanted): Promise<Loaded> {
+    const points = decodeOffsetIndex(entry.offsetIndex ?? '')
+    const formats = decodeFormatRuns(entry.formats, entry.recordCount)
+    for (let from = want.from; ; ) {
+      const chunk = chunkFor(points, entry.byteLength, from - entry.baseOffset, want)
+      const { bytes, shift } = await fetchChunk(this.objects, entry, chunk)
+      const records = decodeRecordBatches(bytes).map((record, i) => ({
+        ...record,
+        offset: record.offset + shift,
+        formats: formats[chunk.from.recordPosition + i] ?? BINARY,
+      }))
+      const through =
+        chunk.endOffsetDelta === undefined
+          ? entry.lastOffset
+          : entry.baseOffset + chunk.endOffsetDelta - 1
+      if (through >= entry.lastOffset || records.some((record) => record.offset >= from)) {
+        return { records, through }
+      }
+      from = through + 1
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
 import {
   InvalidConfigError,
   InvalidPartitionsError,
@@ -18,6 +19,20 @@ import { validateTopicName } from './topic-names.ts'
 export const MAX_PARTITIONS = 1000
 
 export const DEFAULT_PARTITIONS = 1
+
+/**
+ * How long produce and read paths reuse a topic they looked up. Commits and
+ * reads are keyed by topic id, so a stale entry never mixes two topics' data;
+ * what it can do, for at most this long after a change made by another
+ * process, is apply old configs, leave new partitions unused by keyed records,
+ * or let a produce land under the id of a topic just deleted (as if it had
+ * landed just before the delete). Changes made through this process drop the
+ * entry at once.
+ */
+export const TOPIC_CACHE_TTL_MS = 1000
+
+/** Topics cached per process; each entry is one small item. */
+const TOPIC_CACHE_SIZE = 10_000
 
 export interface CreateTopicRequest {
   readonly name: string
@@ -40,6 +55,11 @@ function validatePartitionsCount(count: number): void {
 
 /** Topic administration: names, partition counts and configs, each change conditional. */
 export class Topics {
+  private readonly cache = new LRUCache<string, TopicItem>({
+    max: TOPIC_CACHE_SIZE,
+    ttl: TOPIC_CACHE_TTL_MS,
+  })
+
   constructor(
     private readonly table: TopicTable,
     private readonly heads: PartitionHeads,
@@ -59,13 +79,40 @@ export class Topics {
       configs,
       createdAt: this.clock(),
     }
-    if (!request.validateOnly) await this.table.create(topic)
+    if (!request.validateOnly) await this.changing(topic.name, () => this.table.create(topic))
     return topic
   }
 
+  /** The topic as stored now (a strongly consistent read). */
   async describe(name: string): Promise<TopicItem> {
     const topic = await this.table.get(name)
     if (!topic) throw new TopicNotFoundError(name)
+    return topic
+  }
+
+  /**
+   * The topic for producing to or reading from it: the one looked up within
+   * the last TOPIC_CACHE_TTL_MS, else as stored now. A missing topic is never
+   * cached, so a topic created elsewhere is seen by the next request.
+   */
+  async lookup(name: string): Promise<TopicItem> {
+    const cached = this.cache.get(name)
+    if (cached) return cached
+    const topic = await this.describe(name)
+    this.cache.set(name, topic)
+    return topic
+  }
+
+  /**
+   * `lookup`, after checking that the topic has the partition; a partition
+   * past the cached count is checked against the stored topic, which may have grown.
+   */
+  async lookupPartition(name: string, partition: number): Promise<TopicItem> {
+    const cached = this.cache.get(name)
+    if (cached && hasPartition(cached, partition)) return cached
+    this.cache.delete(name)
+    const topic = await this.lookup(name)
+    if (!hasPartition(topic, partition)) throw new PartitionNotFoundError(name, partition)
     return topic
   }
 
@@ -79,7 +126,8 @@ export class Topics {
    * orphaned items and objects are left for garbage collection.
    */
   async delete(name: string): Promise<void> {
-    await this.table.delete(await this.describe(name))
+    const topic = await this.describe(name)
+    await this.changing(name, () => this.table.delete(topic))
   }
 
   async increasePartitions(name: string, partitionsCount: number): Promise<TopicItem> {
@@ -91,7 +139,7 @@ export class Topics {
         `Topic '${name}' already has ${topic.partitionsCount} partitions; the count can only grow.`,
       )
     }
-    await this.table.increasePartitions(topic, partitionsCount)
+    await this.changing(name, () => this.table.increasePartitions(topic, partitionsCount))
     return { ...topic, partitionsCount }
   }
 
@@ -116,18 +164,29 @@ export class Topics {
       throw new InvalidConfigError(`Config '${duplicated}' is both set and deleted in one request.`)
     }
     const topic = await this.describe(name)
-    if (!validateOnly) await this.table.alterConfigs(topic, { set, remove })
+    if (!validateOnly)
+      await this.changing(name, () => this.table.alterConfigs(topic, { set, remove }))
     const configs = { ...topic.configs, ...set }
     for (const config of remove) delete configs[config]
     return { ...topic, configs }
   }
 
+  /**
+   * Makes a change to the stored topic, dropping the cached one once it is
+   * made, so a lookup racing with the change cannot keep the old one.
+   */
+  private async changing(name: string, change: () => Promise<void>): Promise<void> {
+    try {
+      await change()
+    } finally {
+      this.cache.delete(name)
+    }
+  }
+
   /** The topic, after checking that it has the partition. */
   async partition(name: string, partition: number): Promise<TopicItem> {
     const topic = await this.describe(name)
-    if (!Number.isInteger(partition) || partition < 0 || partition >= topic.partitionsCount) {
-      throw new PartitionNotFoundError(name, partition)
-    }
+    if (!hasPartition(topic, partition)) throw new PartitionNotFoundError(name, partition)
     return topic
   }
 
@@ -139,4 +198,8 @@ export class Topics {
     const partitions = Array.from({ length: topic.partitionsCount }, (_, p) => p)
     return this.heads.read(topic.topicId, partitions)
   }
+}
+
+function hasPartition(topic: TopicItem, partition: number): boolean {
+  return Number.isInteger(partition) && partition >= 0 && partition < topic.partitionsCount
 }

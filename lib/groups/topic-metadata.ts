@@ -13,10 +13,22 @@ export class TopicMetadata {
   constructor(private readonly topics: Topics) {}
 
   /** The named topics that exist, by name. */
-  async existing(names: Iterable<string>): Promise<Map<string, TopicItem>> {
+  existing(names: Iterable<string>): Promise<Map<string, TopicItem>> {
+    return this.found(names, (name) => this.topics.describe(name))
+  }
+
+  /** The named topics that exist, as reads look them up (reused for up to TOPIC_CACHE_TTL_MS). */
+  readable(names: Iterable<string>): Promise<Map<string, TopicItem>> {
+    return this.found(names, (name) => this.topics.lookup(name))
+  }
+
+  private async found(
+    names: Iterable<string>,
+    look: (name: string) => Promise<TopicItem>,
+  ): Promise<Map<string, TopicItem>> {
     const found = await Promise.all(
       [...new Set(names)].map((name) =>
-        this.topics.describe(name).catch((error: unknown) => {
+        look(name).catch((error: unknown) => {
           if (error instanceof TopicNotFoundError) return undefined
           throw error
         }),

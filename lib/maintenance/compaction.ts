@@ -6,6 +6,7 @@ import {
 import { hasCleanupPolicy, topicConfigValue } from '../broker/topic-configs.ts'
 import { recordSizeInBatch } from '../log/record-batch.ts'
 import { type TimestampRange, timestampRange } from '../log/timestamp-range.ts'
+import { OFFSET_INDEX_STRIDE_BYTES } from '../storage/offset-index.ts'
 import type { SegmentEntry } from '../storage/segment-index.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import { encodeCompactedSpan } from './compacted-batches.ts'
@@ -238,7 +239,12 @@ export async function compact(
   }
 
   const { targetBytes } = mergeLimits(topic, context.options)
-  const maxBatchBytes = Number(topicConfigValue(topic.configs, 'max.message.bytes'))
+  // Batches no larger than the offset index's stride give it a batch start to point at
+  // every stride, so a read range-GETs part of a compacted segment as of a merged one.
+  const maxBatchBytes = Math.min(
+    Number(topicConfigValue(topic.configs, 'max.message.bytes')),
+    OFFSET_INDEX_STRIDE_BYTES,
+  )
   const flush = async (pending: PendingSegment) => {
     const [first] = pending.replaced
     if (!first) return

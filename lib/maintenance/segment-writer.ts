@@ -1,4 +1,5 @@
 import { segmentObjectKey } from '../storage/keys.ts'
+import { buildOffsetIndex } from '../storage/offset-index.ts'
 import type { SegmentEntry } from '../storage/segment-index.ts'
 import type { MaintenanceContext, PartitionWork } from './context.ts'
 
@@ -45,6 +46,7 @@ export async function installSegment(
       `Writing ${objectKey} took ${clock() - writtenAt} ms, too close to the GC grace period of ${objectGraceMs} ms`,
     )
   }
+  const offsetIndex = buildOffsetIndex(content.bytes, first.baseOffset)
   const entry: SegmentEntry = {
     baseOffset: first.baseOffset,
     lastOffset: last.lastOffset,
@@ -55,6 +57,7 @@ export async function installSegment(
     minTimestamp: content.minTimestamp,
     maxTimestamp: content.maxTimestamp,
     formats: content.formats,
+    ...(offsetIndex !== '' && { offsetIndex }),
     createdAt: replaced.reduce((earliest, entry) => Math.min(earliest, entry.createdAt), clock()),
     ...(content.deleteHorizon !== undefined && { deleteHorizon: content.deleteHorizon }),
   }

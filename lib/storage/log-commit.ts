@@ -39,7 +39,11 @@ export interface ProducerCommit {
  */
 export class CommitConflictError extends Error {
   override name = 'CommitConflictError'
-  constructor(readonly reasons: readonly string[]) {
+  constructor(
+    readonly reasons: readonly string[],
+    /** The partitions whose head or index item the cancellation names. */
+    readonly partitions: readonly number[] = [],
+  ) {
     super(`Commit lost a race (${reasons.join(', ')})`)
   }
 }
@@ -101,7 +105,14 @@ export class LogCommitter {
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
         const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None')
-        throw new CommitConflictError(reasons.filter((code) => code !== 'None'))
+        // Items go two per partition, in the order of the appends (see partitionItems).
+        const partitions = appends
+          .filter((_, i) => reasons[2 * i] !== 'None' || reasons[2 * i + 1] !== 'None')
+          .map((append) => append.partition)
+        throw new CommitConflictError(
+          reasons.filter((code) => code !== 'None'),
+          partitions,
+        )
       }
       if (isDefiniteRefusal(error)) throw error
       throw new CommitOutcomeUnknownError(

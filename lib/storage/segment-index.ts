@@ -17,6 +17,11 @@ export interface SegmentEntry {
   readonly maxTimestamp: number
   /** Payload formats of the records, see lib/broker/payload-formats.ts. */
   readonly formats: string
+  /**
+   * Where batches start inside a segment written by maintenance, so a read can
+   * range-GET part of it (offset-index.ts). Absent on ingest ranges and small segments.
+   */
+  readonly offsetIndex?: string
   /** When the oldest data of the entry was appended, by the broker's clock: a rewrite keeps the earliest of what it replaces. */
   readonly createdAt: number
   /**

@@ -81,8 +81,10 @@ export function v2TopicRoutes({ broker, registry }: HttpDeps): Hono {
   const produceV2 = async (c: Context, partition?: number) => {
     const format = embeddedFormat(c.req.header('content-type'))
     const body = parseWith(v2ProduceBody, await readJson(c))
-    const topic = await topics.describe(c.req.param('topic') as string)
-    if (partition !== undefined) await topics.partition(topic.name, partition)
+    const name = c.req.param('topic') as string
+    const topic = await (partition === undefined
+      ? topics.lookup(name)
+      : topics.lookupPartition(name, partition))
     const encoding = await v2Encoding(format, body, new SchemaSelector(registry, topic.name))
     const records = body.records.map((record, i) =>
       toV2ProduceRecord(encoding.encode, record, i, partition),

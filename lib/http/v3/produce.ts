@@ -95,7 +95,7 @@ export function produceRoutes({ broker, clusterId, registry }: HttpDeps): Hono {
 
   app.post('/:topic/records', async (c: Context) => {
     requireJsonContentType(c)
-    const topic = await broker.topics.describe(c.req.param('topic') as string)
+    const topic = await broker.topics.lookup(c.req.param('topic') as string)
     const schemas = new SchemaSelector(registry, topic.name)
     const produceAll = async (values: unknown[]) => {
       const producer = producerOfRecords(values)
@@ -144,7 +144,7 @@ export function produceRoutes({ broker, clusterId, registry }: HttpDeps): Hono {
       if (ids.has(id)) throw new BadRequestError(`Entry id '${id}' appears more than once.`)
       ids.add(id)
     }
-    const topic = await broker.topics.describe(c.req.param('topic'))
+    const topic = await broker.topics.lookup(c.req.param('topic'))
     const schemas = new SchemaSelector(registry, topic.name)
     const entries = await Promise.all(
       body.entries.map(({ id: _, ...record }) => toProduceRecord(record, schemas)),

@@ -102,7 +102,7 @@ export function recordRoutes({ broker, clusterId, registry }: HttpDeps): Hono {
       key: typeOverride(query.key_type, 'key_type'),
       value: typeOverride(query.value_type, 'value_type'),
     }
-    const topic = await broker.topics.partition(c.req.param('topic'), partition)
+    const topic = await broker.topics.lookupPartition(c.req.param('topic'), partition)
     const result = await broker.reader.read(topic, partition, request)
     return c.json({
       cluster_id: clusterId,

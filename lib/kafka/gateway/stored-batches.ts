@@ -4,8 +4,10 @@
  * sits in the log (a field outside the CRC).
  */
 import type { Broker } from '../../broker/broker.ts'
+import { fetchChunk } from '../../broker/entry-chunks.ts'
 import { walkIndex } from '../../broker/index-walk.ts'
 import { batchByteLength, readBatchHeader, withBaseOffset } from '../../log/record-batch.ts'
+import { chunkFor, decodeOffsetIndex } from '../../storage/offset-index.ts'
 import type { TopicItem } from '../../storage/topic-table.ts'
 
 /** Index entries looked up per query; a fetch rarely needs more. */
@@ -30,24 +32,26 @@ export async function readStoredBatches(
   const entries = walkIndex(sources, topic.topicId, partition, offset, INDEX_PAGE)
   try {
     for await (const entry of entries) {
-      const bytes = await broker.objects.getRange(
-        entry.objectKey,
-        entry.byteOffset,
-        entry.byteLength,
-      )
-      // Stored offsets count from the first batch; the index entry holds where that really starts.
-      const shift = entry.baseOffset - readBatchHeader(bytes, 0).baseOffset
-      for (let position = 0; position < bytes.length; ) {
-        const header = readBatchHeader(bytes, position)
-        const end = position + batchByteLength(header)
-        const baseOffset = header.baseOffset + shift
-        if (baseOffset + header.lastOffsetDelta >= offset) {
-          if (batches.length > 0 && size + (end - position) > maxBytes)
-            return Buffer.concat(batches)
-          batches.push(withBaseOffset(bytes.subarray(position, end), baseOffset))
-          size += end - position
+      const points = decodeOffsetIndex(entry.offsetIndex ?? '')
+      // With an offset index, only the part of a segment from the batch holding `offset` is fetched.
+      for (let from = Math.max(offset, entry.baseOffset); ; ) {
+        const want = { records: Number.POSITIVE_INFINITY, bytes: maxBytes - size }
+        const chunk = chunkFor(points, entry.byteLength, from - entry.baseOffset, want)
+        const { bytes, shift } = await fetchChunk(broker.objects, entry, chunk)
+        for (let position = 0; position < bytes.length; ) {
+          const header = readBatchHeader(bytes, position)
+          const end = position + batchByteLength(header)
+          const baseOffset = header.baseOffset + shift
+          if (baseOffset + header.lastOffsetDelta >= offset) {
+            if (batches.length > 0 && size + (end - position) > maxBytes)
+              return Buffer.concat(batches)
+            batches.push(withBaseOffset(bytes.subarray(position, end), baseOffset))
+            size += end - position
+          }
+          position = end
         }
-        position = end
+        if (chunk.endOffsetDelta === undefined || size >= maxBytes) break
+        from = entry.baseOffset + chunk.endOffsetDelta
       }
       if (size >= maxBytes) break
     }

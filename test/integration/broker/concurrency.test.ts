@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { createBroker } from '../../../lib/broker/broker.ts'
+import { type Broker, createBroker } from '../../../lib/broker/broker.ts'
 import type { AppendedRecord, ProduceRecord } from '../../../lib/broker/produce-record.ts'
 import { partitionForKey } from '../../../lib/common/partitioner.ts'
 import type { AwsClients } from '../../../lib/storage/aws-clients.ts'
 import { testClients } from '../../support/clients.ts'
-import { countCommands, gateCommand } from '../../support/faults.ts'
+import { type CommandCounter, countCommands, gateCommand } from '../../support/faults.ts'
 import {
   contentOf,
   createTestBroker,
@@ -19,6 +19,11 @@ import {
 } from './helpers.ts'
 
 const PRODUCERS = 16
+/**
+ * Brokers the producers are spread over, as processes would be. Within one,
+ * commits to a partition take turns; between them, they race.
+ */
+const PROCESSES = 4
 /**
  * Requests per producer. Commits to one partition are serial by design, and
  * DynamoDB Local takes 15-40 ms per transaction, so these counts keep each
@@ -95,9 +100,10 @@ describe('concurrent producers on one partition', () => {
   it('assigns unique, gap-free offsets and stores every acknowledged record byte for byte', async () => {
     const { broker, storage } = ctx
     const topic = await broker.topics.create({ name: 'one-partition' })
+    const processes = range(PROCESSES).map(() => createBroker(storage.clients, storage.names))
     const counter = countCommands(storage.clients.dynamodb)
-    const sent = await runProducers(PRODUCERS, REQUESTS, (_, records) =>
-      produceOk(broker, topic, records),
+    const sent = await runProducers(PRODUCERS, REQUESTS, (producer, records) =>
+      produceOk(processes[producer % PROCESSES] as Broker, topic, records),
     ).finally(() => counter.remove())
 
     const total = sent.length
@@ -135,6 +141,29 @@ describe('concurrent producers on one partition', () => {
     const lost = commits.filter((c) => c.error === 'TransactionCanceledException')
     expect(lost.length).toBeGreaterThan(0)
     expect(commits.length - lost.length).toBe(PRODUCERS * REQUESTS)
+  })
+
+  it('lets one process commit its concurrent requests in turn, at the log end it last wrote', async () => {
+    const { storage } = ctx
+    const broker = createBroker(storage.clients, storage.names)
+    const topic = await broker.topics.create({ name: 'one-process' })
+    const counter = countCommands(storage.clients.dynamodb)
+    const sent = await runProducers(PRODUCERS, 2, (_, records) =>
+      produceOk(broker, topic, records),
+    ).finally(() => counter.remove())
+
+    const offsets = sent.map((s) => s.acked.offset).sort((a, b) => a - b)
+    expect(offsets).toEqual(range(sent.length))
+    const log = await readAll(broker, topic, 0)
+    const byOffset = new Map(sent.map((s) => [s.acked.offset, s]))
+    for (const stored of log) {
+      expect(contentOf(stored)).toEqual(sentContentOf((byOffset.get(stored.offset) as Sent).record))
+    }
+    // No commit lost a race to a sibling, and only the first read the partition's head.
+    const commits = counter.calls.filter((c) => c.commandName === 'TransactWriteItemsCommand')
+    expect(commits.filter((c) => c.error !== undefined)).toEqual([])
+    expect(commits).toHaveLength(PRODUCERS * 2)
+    expect(counter.calls.filter((c) => c.commandName === 'BatchGetItemCommand')).toHaveLength(1)
   })
 
   it('keeps each key on one partition and every partition gap-free across a 4-partition topic', async () => {
@@ -248,5 +277,35 @@ describe('a lost commit race', () => {
       'value-1-1',
       'value-1-2',
     ])
+  })
+
+  it('costs a process whose remembered log end went stale one lost race, then it reads the head', async () => {
+    const { storage } = ctx
+    const [first, second] = [testClients(), testClients()].map((dynamo) => {
+      const clients: AwsClients = { ...storage.clients, dynamodb: dynamo.dynamodb }
+      return {
+        broker: createBroker(clients, storage.names),
+        counter: countCommands(dynamo.dynamodb),
+      }
+    }) as [{ broker: Broker; counter: CommandCounter }, { broker: Broker; counter: CommandCounter }]
+    onTestFinished(() => {
+      first.counter.remove()
+      second.counter.remove()
+    })
+    const topic = await first.broker.topics.create({ name: 'stale-end' })
+    const one = (broker: Broker, value: string) => produceOk(broker, topic, [record({ value })])
+
+    expect((await one(first.broker, 'a'))[0]?.offset).toBe(0)
+    expect((await one(second.broker, 'b'))[0]?.offset).toBe(1)
+    // The first process remembers the end at 1 and tries it; the head says 2.
+    const before = first.counter.calls.length
+    expect((await one(first.broker, 'c'))[0]?.offset).toBe(2)
+    expect(first.counter.calls.slice(before).map((c) => [c.commandName, c.error])).toEqual([
+      ['TransactWriteItemsCommand', 'TransactionCanceledException'],
+      ['BatchGetItemCommand', undefined],
+      ['TransactWriteItemsCommand', undefined],
+    ])
+    const log = await readAll(first.broker, topic, 0)
+    expect(log.map((r) => Buffer.from(r.value ?? []).toString())).toEqual(['a', 'b', 'c'])
   })
 })

@@ -80,12 +80,18 @@ describe('a partition written by many requests', () => {
     expect(read.records.map((r) => text(r.value))).toEqual(values.slice(4, 11))
     expect(read.nextOffset).toBe(11)
 
+    // Offset 11 is inside the entry the read stopped in: the next read starts there without
+    // looking it up, and queries the index only for the entries after it.
+    const counter = countCommands(ctx.storage.clients.dynamodb)
+    onTestFinished(() => counter.remove())
     const next = await ctx.broker.reader.read(
       topic,
       0,
       request({ kind: 'offset', offset: read.nextOffset }, { maxRecords: 2 }),
     )
+    counter.remove()
     expect(next.records.map((r) => r.offset)).toEqual([11, 12])
+    expect(counter.count('QueryCommand')).toBe(1)
   })
 
   it('starts at the log start for earliest, and at the log end for latest', async () => {

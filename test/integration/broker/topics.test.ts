@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import { createBroker } from '../../../lib/broker/broker.ts'
 import { produce } from '../../../lib/broker/produce.ts'
 import { partitionForKey } from '../../../lib/common/partitioner.ts'
 import { PartitionNotFoundError, TopicNotFoundError } from '../../../lib/errors.ts'
@@ -199,5 +200,43 @@ describe('increasing the partition count', () => {
       expect(log.map((r) => text(r.value))).toEqual(expected)
       expect(log.map((r) => r.offset)).toEqual(range(expected.length))
     }
+  })
+})
+
+describe('a topic looked up for producing and reading', () => {
+  it('is reused, but never past a change made through the same broker', async () => {
+    const { broker, storage } = ctx
+    const created = await broker.topics.create({ name: 'looked-up', partitionsCount: 2 })
+    expect(await broker.topics.lookup('looked-up')).toEqual(created)
+    // A change made elsewhere may be seen late (within TOPIC_CACHE_TTL_MS); one made here, at once.
+    const elsewhere = createBroker(storage.clients, storage.names)
+    await elsewhere.topics.alterConfigs('looked-up', [
+      { operation: 'SET', name: 'retention.ms', value: '60000' },
+    ])
+    await broker.topics.alterConfigs('looked-up', [
+      { operation: 'SET', name: 'cleanup.policy', value: 'compact' },
+    ])
+    expect((await broker.topics.lookup('looked-up')).configs).toEqual({
+      'retention.ms': '60000',
+      'cleanup.policy': 'compact',
+    })
+    await broker.topics.delete('looked-up')
+    await expect(broker.topics.lookup('looked-up')).rejects.toBeInstanceOf(TopicNotFoundError)
+    const reborn = await broker.topics.create({ name: 'looked-up' })
+    expect((await broker.topics.lookup('looked-up')).topicId).toBe(reborn.topicId)
+  })
+
+  it('is looked up again for a partition past its cached count, and a missing topic is not cached', async () => {
+    const { broker, storage } = ctx
+    const elsewhere = createBroker(storage.clients, storage.names)
+    await expect(broker.topics.lookup('grown-elsewhere')).rejects.toBeInstanceOf(TopicNotFoundError)
+    await elsewhere.topics.create({ name: 'grown-elsewhere', partitionsCount: 1 })
+    expect((await broker.topics.lookupPartition('grown-elsewhere', 0)).partitionsCount).toBe(1)
+
+    await elsewhere.topics.increasePartitions('grown-elsewhere', 3)
+    expect((await broker.topics.lookupPartition('grown-elsewhere', 2)).partitionsCount).toBe(3)
+    await expect(broker.topics.lookupPartition('grown-elsewhere', 3)).rejects.toBeInstanceOf(
+      PartitionNotFoundError,
+    )
   })
 })

@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { Maintenance } from '../../../lib/maintenance/maintenance.ts'
-import { loseResponse } from '../../support/faults.ts'
+import { countCommands, loseResponse } from '../../support/faults.ts'
 import {
   base64,
   C,
@@ -107,6 +107,21 @@ describe('records', () => {
     ])
     expect(response.body.map((r: Json) => r.value)).toEqual(['late'])
     expect(Date.now() - started).toBeLessThan(4000)
+  })
+
+  it('come from every held partition with their heads read in one request', async () => {
+    const topic = uniqueTopic()
+    await createTopic(h, topic, 4)
+    const consumer = await subscribed({ format: 'json', 'auto.offset.reset': 'earliest' }, topic)
+    expect(await consumer.poll()).toEqual([])
+    for (const partition of [0, 1, 2, 3]) await produceJson(h, topic, partition, [partition])
+    const counter = countCommands(h.storage.clients.dynamodb)
+    onTestFinished(() => counter.remove())
+    const response = await consumer.records('timeout=0')
+    counter.remove()
+    expect(values(response.body).sort()).toEqual([0, 1, 2, 3])
+    const reads = counter.calls.filter((c) => c.commandName === 'BatchGetItemCommand')
+    expect(reads).toHaveLength(1)
   })
 })
 

@@ -23,6 +23,7 @@ import {
   readBatchHeader,
 } from '../../../lib/log/record-batch.ts'
 import { capturedRequests } from '../../unit/kafka/captured-requests.ts'
+import { indexEntries } from '../broker/helpers.ts'
 import { createTopic, useKafkaHarness } from './support.ts'
 import { WireClient } from './wire-client.ts'
 
@@ -55,7 +56,13 @@ function produceBody(topic: string, records: Uint8Array, acks = -1, partition = 
   }
 }
 
-function fetchBody(topic: string, fetchOffset: number, maxWaitMs = 0, partition = 0) {
+function fetchBody(
+  topic: string,
+  fetchOffset: number,
+  maxWaitMs = 0,
+  partition = 0,
+  partitionMaxBytes = 1024 * 1024,
+) {
   return {
     ...defaultFetchRequest(),
     replicaId: -1,
@@ -73,7 +80,7 @@ function fetchBody(topic: string, fetchOffset: number, maxWaitMs = 0, partition 
             fetchOffset,
             lastFetchedEpoch: -1,
             logStartOffset: -1,
-            partitionMaxBytes: 1024 * 1024,
+            partitionMaxBytes,
             replicaDirectoryId: '00000000-0000-0000-0000-000000000000',
             highWatermark: 2 ** 63,
           },
@@ -149,6 +156,61 @@ describe('the Kafka gateway on the wire', () => {
     expect(values).toEqual(sentValues)
     expect(values).toContain('v2-zstd')
     client.close()
+  })
+
+  it('serves a fetch from the middle of a merged segment from a range GET of part of it', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'merged-fetch')
+    const topic = await http.broker.topics.describe('merged-fetch')
+    const value = (n: number) => `${n}:${'m'.repeat(1000)}`
+    for (let request = 0; request < 40; request++) {
+      const records = Array.from({ length: 10 }, (_, i) => ({
+        key: null,
+        value: { format: 'BINARY' as const, bytes: Buffer.from(value(request * 10 + i)) },
+        headers: [],
+      }))
+      const outcomes = await http.broker.appender.append(topic, records)
+      expect(outcomes.every((outcome) => outcome.ok)).toBe(true)
+    }
+    await http.maintenance.run({ tasks: ['merge'], budgetMs: 60_000, topics: [topic.name] })
+    const [segment, ...others] = await indexEntries(http.broker, topic, 0)
+    expect(others).toEqual([])
+    const ranges: number[] = []
+    const name = 'capture-fetch-ranges'
+    http.storage.clients.s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const range = (args.input as { Range?: string }).Range
+        if (context.commandName === 'GetObjectCommand' && range) {
+          const [start, end] = range.replace('bytes=', '').split('-').map(Number)
+          ranges.push((end as number) - (start as number) + 1)
+        }
+        return next(args)
+      },
+      { step: 'initialize', name },
+    )
+    const client = await WireClient.connect(gateway.bootstrap)
+    try {
+      const fetched = await client.send<FetchResponse>(
+        API_KEYS.Fetch,
+        FETCH_V,
+        fetchBody('merged-fetch', 250, 0, 0, 64 * 1024),
+      )
+      const records = decodeRecordBatches(
+        fetched.responses[0]?.partitions[0]?.records ?? new Uint8Array(),
+      )
+      // Whole batches from the one holding offset 250, up to the 64 KiB asked for.
+      expect(records[0]?.offset).toBe(250)
+      expect(records.length).toBeGreaterThanOrEqual(50)
+      expect(records.length).toBeLessThan(80)
+      for (const record of records) {
+        expect(Buffer.from(record.value ?? []).toString()).toBe(value(record.offset))
+      }
+    } finally {
+      http.storage.clients.s3.middlewareStack.remove(name)
+      client.close()
+    }
+    expect(ranges.length).toBeGreaterThan(0)
+    for (const length of ranges) expect(length).toBeLessThan((segment?.byteLength ?? 0) / 2)
   })
 
   it('answers pipelined requests in order, and never answers acks=0', async () => {

@@ -8,6 +8,7 @@ import { decodeRecordBatches, readBatchHeader } from '../../../lib/log/record-ba
 import type { MaintenanceReport } from '../../../lib/maintenance/report.ts'
 import { partitionKey } from '../../../lib/storage/keys.ts'
 import { ObjectStore } from '../../../lib/storage/object-store.ts'
+import { OFFSET_INDEX_STRIDE_BYTES } from '../../../lib/storage/offset-index.ts'
 import type { TopicItem } from '../../../lib/storage/topic-table.ts'
 import { countCommands } from '../../support/faults.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
@@ -117,6 +118,76 @@ describe('merging many small ingest ranges', () => {
     expect(report.partitions).toEqual([])
     expect(report.idlePartitions).toBe(1)
     expect(report.complete).toBe(true)
+  })
+})
+
+describe('a merged segment read from its middle', () => {
+  let topic: TopicItem
+
+  /** 60 requests of 8 records of 1 KiB values: about 500 KiB, several offset index strides. */
+  beforeAll(async () => {
+    topic = await broker.topics.create({ name: 'read-from-the-middle' })
+    for (let i = 0; i < 60; i += 6) {
+      await Promise.all(
+        range(6).map((j) =>
+          produceOk(
+            broker,
+            topic,
+            range(8).map((k) => ({
+              partition: 0,
+              key: payload('STRING', `key-${i + j}-${k}`),
+              value: payload(k % 2 ? 'BINARY' : 'JSON', `{"v":"${'x'.repeat(1000)}${i + j}"}`),
+              headers: [],
+            })),
+          ),
+        ),
+      )
+    }
+  })
+
+  it('range-GETs only the part a page needs, and paging through it returns every record', async () => {
+    const before = await readLog(broker, topic)
+    expect(before).toHaveLength(480)
+    const { maintenance } = maintenanceOn(storage)
+    await run(maintenance, ['merge'], [topic.name])
+    const [segment, ...rest] = await indexEntries(broker, topic, 0)
+    expect(rest).toEqual([])
+    expect(segment?.offsetIndex?.split(',').length).toBeGreaterThanOrEqual(3)
+
+    const ranges: string[] = []
+    const name = 'capture-get-ranges'
+    storage.clients.s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetObjectCommand') {
+          ranges.push(String((args.input as { Range?: string }).Range))
+        }
+        return next(args)
+      },
+      { step: 'initialize', name },
+    )
+    const pages = []
+    let reads = 0
+    try {
+      for (let offset = 200; offset < 480; ) {
+        const page = await broker.reader.read(topic, 0, { ...readFrom(offset), maxRecords: 50 })
+        expect(page.records.length).toBeGreaterThan(0)
+        pages.push(...page.records.map(snapshot))
+        reads++
+        offset = page.nextOffset
+      }
+    } finally {
+      storage.clients.s3.middlewareStack.remove(name)
+    }
+    expect(pages).toEqual(before.slice(200))
+    const fetched = ranges.map((range) => {
+      const [start, end] = range.replace('bytes=', '').split('-').map(Number)
+      return (end as number) - (start as number) + 1
+    })
+    // Each page of about 50 KiB fetched what it needs and at most a stride on either side.
+    expect(fetched).toHaveLength(reads)
+    for (const length of fetched) {
+      expect(length).toBeLessThan(50 * 1100 + 2 * OFFSET_INDEX_STRIDE_BYTES)
+    }
   })
 })
 

@@ -10,6 +10,7 @@ import {
   partitionKeyOf,
   topicsOf,
 } from '../../../groups/topic-partitions.ts'
+import type { PartitionHead } from '../../../storage/partition-heads.ts'
 import type { TopicItem } from '../../../storage/topic-table.ts'
 import type { Position } from './instance-store.ts'
 
@@ -64,7 +65,7 @@ export class RecordFetcher {
   ) {}
 
   async fetch(request: FetchRequest, limits: FetchLimits): Promise<FetchResult> {
-    const topics = await this.metadata.existing(topicsOf(request.partitions.map(parsePartitionKey)))
+    const topics = await this.metadata.readable(topicsOf(request.partitions.map(parsePartitionKey)))
     const readable = request.partitions.filter((key) => topics.has(parsePartitionKey(key).topic))
     if (readable.length === 0) return { batches: [] }
     const starts = await this.starts(request, readable, topics)
@@ -75,9 +76,10 @@ export class RecordFetcher {
     const deadline = this.options.clock() + limits.timeoutMs
     let interval = this.options.pollIntervalMs.min
     for (;;) {
+      const heads = await this.headsOf(readable, topics)
       const reads = await Promise.all(
         readable.map((key) =>
-          this.readPartition(key, topics, starts, request.autoOffsetReset, share),
+          this.readPartition(key, topics, starts, request.autoOffsetReset, share, heads.get(key)),
         ),
       )
       const batches = reads.filter((read): read is PartitionBatch => !(read instanceof Error))
@@ -90,6 +92,26 @@ export class RecordFetcher {
       await sleep(Math.min(interval, remaining))
       interval = Math.min(this.options.pollIntervalMs.max, interval * 2)
     }
+  }
+
+  /** The partitions' heads, one request per topic rather than one per partition. */
+  private async headsOf(
+    keys: readonly PartitionKey[],
+    topics: ReadonlyMap<string, TopicItem>,
+  ): Promise<Map<PartitionKey, PartitionHead>> {
+    const byTopic = new Map<string, number[]>()
+    for (const key of keys) {
+      const { topic, partition } = parsePartitionKey(key)
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition])
+    }
+    const heads = new Map<PartitionKey, PartitionHead>()
+    await Promise.all(
+      [...byTopic].map(async ([topic, partitions]) => {
+        const read = await this.reader.headsOf(topics.get(topic) as TopicItem, partitions)
+        for (const [partition, head] of read) heads.set(partitionKeyOf({ topic, partition }), head)
+      }),
+    )
+    return heads
   }
 
   /** Where each partition starts: its position, else its committed offset, else the reset policy. */
@@ -128,18 +150,20 @@ export class RecordFetcher {
     starts: ReadonlyMap<PartitionKey, StartPosition | SluiceError>,
     reset: AutoOffsetReset,
     share: { readonly maxRecords: number; readonly maxBytes: number },
+    head: PartitionHead | undefined,
   ): Promise<PartitionBatch | SluiceError> {
     const { topic, partition } = parsePartitionKey(key)
     const item = topics.get(topic) as TopicItem
-    const read = (start: StartPosition) =>
-      this.reader.read(item, partition, { start, ...share, timeoutMs: 0 })
+    const read = (start: StartPosition, knownHead?: PartitionHead) =>
+      this.reader.read(item, partition, { start, ...share, timeoutMs: 0 }, knownHead)
     let start = starts.get(key) as StartPosition | SluiceError
     if (start instanceof Error) return start
     let result: Awaited<ReturnType<typeof read>>
     try {
-      result = await read(start)
+      result = await read(start, head)
     } catch (error) {
-      // A position the log no longer holds (retention moved the start past it) resets, as in Kafka.
+      // A position the log no longer holds (retention moved the start past it) resets, as in
+      // Kafka; from a head read afresh, as retention may have moved it since.
       if (!(error instanceof OffsetOutOfRangeError)) throw error
       start = resetStart(reset, key, error)
       if (start instanceof Error) return start

@@ -1,0 +1,30 @@
+import { readBatchHeader } from '../log/record-batch.ts'
+import type { ObjectStore } from '../storage/object-store.ts'
+import type { Chunk } from '../storage/offset-index.ts'
+import type { SegmentEntry } from '../storage/segment-index.ts'
+
+/** A chunk of an entry's bytes, whole batches, and what to add to their stored offsets. */
+export interface FetchedChunk {
+  readonly bytes: Uint8Array
+  /**
+   * Stored offsets count from the first batch of an ingest range, and are the
+   * log's own in a segment; the index holds where the chunk really starts.
+   */
+  readonly shift: number
+}
+
+/** Range-GETs one chunk of an entry (see offset-index.ts). */
+export async function fetchChunk(
+  objects: ObjectStore,
+  entry: SegmentEntry,
+  chunk: Chunk,
+): Promise<FetchedChunk> {
+  const start = chunk.from.bytePosition
+  const bytes = await objects.getRange(
+    entry.objectKey,
+    entry.byteOffset + start,
+    chunk.endByte - start,
+  )
+  const shift = entry.baseOffset + chunk.from.offsetDelta - readBatchHeader(bytes, 0).baseOffset
+  return { bytes, shift }
+}
