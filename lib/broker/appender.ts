@@ -13,6 +13,7 @@ import { ingestObjectKey, partitionKey } from '../storage/keys.ts'
 import {
   CommitConflictError,
   type LogCommitter,
+  MAX_ENTRIES_PER_RUN,
   MAX_IDEMPOTENT_PARTITIONS_PER_COMMIT,
   MAX_PARTITIONS_PER_COMMIT,
   type PartitionAppend,
@@ -27,6 +28,7 @@ import {
   stateAfterAppend,
 } from '../storage/producer-sequences.ts'
 import type { ProducerStateWrite, ProducerTable, ProducerView } from '../storage/producer-table.ts'
+import type { SegmentEntry } from '../storage/segment-index.ts'
 import { storageErrorFor } from '../storage/storage-errors.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import { type BrokerMetrics, NO_BROKER_METRICS } from './broker-metrics.ts'
@@ -119,6 +121,18 @@ type BatchResult =
 
 const APPEND: SequenceVerdict = { kind: 'append', fencesEpoch: false }
 
+/** How a range waiting to be committed with others ended: at a base offset, or not stored. */
+type GroupOutcome = { readonly baseOffset: number } | { readonly error: unknown }
+
+/** A one-partition append without a producer id, waiting for its partition's turn. */
+interface Waiting {
+  readonly placed: PlacedRange
+  readonly objectKey: string
+  /** When its request started: its commit deadline counts from here. */
+  readonly now: number
+  readonly settle: (outcome: GroupOutcome) => void
+}
+
 /**
  * The produce path. Every partition's batch goes into one new S3 object, which
  * no reader can see until a DynamoDB transaction assigns its offsets; only
@@ -132,6 +146,8 @@ export class LogAppender {
   private readonly options: AppenderOptions
   private readonly ends: KnownLogEnds
   private readonly turns = new PartitionTurns()
+  /** Per partition, appends waiting to be committed together by the next turn. */
+  private readonly waiting = new Map<string, Waiting[]>()
 
   constructor(
     private readonly objects: ObjectStore,
@@ -222,10 +238,14 @@ export class LogAppender {
     for (let i = 0; i < placed.length; i += width) {
       const slice = placed.slice(i, i + width)
       try {
-        const committed = await this.turns.take(
-          slice.map(({ range }) => partitionKey(topic.topicId, range.partition)),
-          () => this.commit(topic, slice, objectKey, now, producer),
-        )
+        const [only] = slice
+        const committed =
+          only && slice.length === 1 && !producer
+            ? [await this.commitWithOthers(topic, only, objectKey, now)]
+            : await this.turns.take(
+                slice.map(({ range }) => partitionKey(topic.topicId, range.partition)),
+                () => this.commit(topic, slice, objectKey, now, producer),
+              )
         results.push(...committed)
         this.options.metrics.recordsProduced(
           committed.reduce(
@@ -328,24 +348,10 @@ export class LogAppender {
       ])
       const verdicts = batches.map(({ range }) => verdictFor(producer, view, range))
       const appending = batches.filter((_, i) => verdicts[i]?.kind === 'append')
-      const appends: PartitionAppend[] = appending.map(({ range, byteOffset }) => {
-        const baseOffset = bases.get(range.partition) ?? 0
-        return {
-          partition: range.partition,
-          entry: {
-            baseOffset,
-            lastOffset: baseOffset + range.recordCount - 1,
-            recordCount: range.recordCount,
-            objectKey,
-            byteOffset,
-            byteLength: range.bytes.length,
-            minTimestamp: range.minTimestamp,
-            maxTimestamp: range.maxTimestamp,
-            formats: range.formats,
-            createdAt: now,
-          },
-        }
-      })
+      const appends: PartitionAppend[] = appending.map((placed) => ({
+        partition: placed.range.partition,
+        entry: entryAt(placed, objectKey, bases.get(placed.range.partition) ?? 0, now),
+      }))
       try {
         await this.committer.commit(
           topic.topicId,
@@ -381,6 +387,79 @@ export class LogAppender {
     }
   }
 
+  /**
+   * Commits a one-partition append without a producer id together with the
+   * others waiting for the partition's turn: whichever turn comes first takes
+   * every waiting append (up to a transaction's worth) into one transaction,
+   * so a hot partition costs one head update per turn, not one per request.
+   */
+  private async commitWithOthers(
+    topic: TopicItem,
+    placed: PlacedRange,
+    objectKey: string,
+    now: number,
+  ): Promise<BatchResult> {
+    const { partition } = placed.range
+    const key = partitionKey(topic.topicId, partition)
+    const outcome = new Promise<GroupOutcome>((settle) => {
+      const queue = this.waiting.get(key) ?? []
+      queue.push({ placed, objectKey, now, settle })
+      this.waiting.set(key, queue)
+    })
+    await this.turns.take([key], async () => {
+      const queue = this.waiting.get(key) ?? []
+      const group = queue.splice(0, MAX_ENTRIES_PER_RUN)
+      if (queue.length === 0) this.waiting.delete(key)
+      if (group.length > 0) await this.commitGroup(topic, partition, group)
+    })
+    const settled = await outcome
+    if ('error' in settled) throw settled.error
+    return resultOf(placed.range, APPEND, new Map([[partition, settled.baseOffset]]), now)
+  }
+
+  /** Commits the group's ranges one after another from the log end; settles every member. */
+  private async commitGroup(
+    topic: TopicItem,
+    partition: number,
+    group: readonly Waiting[],
+  ): Promise<void> {
+    let members = group
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const now = this.options.clock()
+        // A member past its deadline was not stored, and is told so; the others go on.
+        for (const late of members.filter((m) => now >= m.now + this.options.commitTimeoutMs)) {
+          late.settle({ error: this.timedOut(topic, false) })
+        }
+        members = members.filter((m) => now < m.now + this.options.commitTimeoutMs)
+        if (members.length === 0) return
+        const ends = await this.logEnds(topic.topicId, [partition])
+        let next = ends.get(partition) ?? 0
+        const entries = members.map((member) => {
+          const entry = entryAt(member.placed, member.objectKey, next, member.now)
+          next = entry.lastOffset + 1
+          return entry
+        })
+        try {
+          await this.committer.commitRun(topic.topicId, partition, entries, now)
+        } catch (error) {
+          if (!(error instanceof CommitConflictError)) throw error
+          this.options.metrics.commitConflict()
+          this.ends.lost(topic.topicId, partition, entries[0]?.baseOffset ?? 0)
+          await backoff(attempt, this.options.backoff)
+          continue
+        }
+        this.ends.saw(topic.topicId, partition, next)
+        members.forEach((member, i) => {
+          member.settle({ baseOffset: (entries[i] as SegmentEntry).baseOffset })
+        })
+        return
+      }
+    } catch (error) {
+      for (const member of members) member.settle({ error })
+    }
+  }
+
   /** Each partition's log end offset: the known one, else read (strongly consistent) from its head. */
   private async logEnds(
     topicId: string,
@@ -408,6 +487,27 @@ export class LogAppender {
         ? `Could not confirm the commit to topic '${topic.name}' ${budget}: the records may be stored. Resending them with the same producer id, epoch and sequences is safe: a stored batch is answered with its offsets, never stored twice.`
         : `Could not commit to topic '${topic.name}' ${budget} (partitions stayed contended); these records were not stored.`,
     )
+  }
+}
+
+/** The index entry of a placed range committed at `baseOffset`. */
+function entryAt(
+  { range, byteOffset }: PlacedRange,
+  objectKey: string,
+  baseOffset: number,
+  createdAt: number,
+): SegmentEntry {
+  return {
+    baseOffset,
+    lastOffset: baseOffset + range.recordCount - 1,
+    recordCount: range.recordCount,
+    objectKey,
+    byteOffset,
+    byteLength: range.bytes.length,
+    minTimestamp: range.minTimestamp,
+    maxTimestamp: range.maxTimestamp,
+    formats: range.formats,
+    createdAt,
   }
 }
 

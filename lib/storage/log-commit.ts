@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
-import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
+import {
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb'
 import { CommitOutcomeUnknownError } from '../errors.ts'
 import { partitionKey } from './keys.ts'
 import type { ProducerIdentity } from './producer-sequences.ts'
@@ -8,6 +12,8 @@ import { type ProducerStateWrite, producerCommitItems } from './producer-table.t
 import type { SegmentEntry, SegmentItem } from './segment-index.ts'
 import { isDefiniteRefusal } from './storage-errors.ts'
 import type { StorageNames } from './tables.ts'
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 
 /** A range to append to one partition, at the log end offset its writer last read. */
 export interface PartitionAppend {
@@ -17,6 +23,9 @@ export interface PartitionAppend {
 
 /** DynamoDB caps a transaction at 100 items; each partition costs two (head + index). */
 export const MAX_PARTITIONS_PER_COMMIT = 50
+
+/** A run of one partition's ranges costs its head plus an index item each. */
+export const MAX_ENTRIES_PER_RUN = 99
 
 /**
  * With a producer id each partition costs three (head, index, producer state),
@@ -93,6 +102,50 @@ export class LogCommitter {
           )
         : []),
     ]
+    // Items go two per partition, in the order of the appends (see partitionItems).
+    await this.transact(items, (reasons) =>
+      appends
+        .filter((_, i) => reasons[2 * i] !== 'None' || reasons[2 * i + 1] !== 'None')
+        .map((append) => append.partition),
+    )
+  }
+
+  /**
+   * Commits consecutive ranges of one partition, each its own index item, in
+   * one transaction that moves the head once, from the first range's base
+   * offset to past the last one's: several requests' appends committed together.
+   */
+  async commitRun(
+    topicId: string,
+    partition: number,
+    entries: readonly SegmentEntry[],
+    now: number,
+  ): Promise<void> {
+    const [first, ...rest] = entries
+    if (!first) return
+    if (entries.length > MAX_ENTRIES_PER_RUN) {
+      throw new RangeError(`A run commits at most ${MAX_ENTRIES_PER_RUN} ranges`)
+    }
+    const end = (rest.at(-1) ?? first).lastOffset + 1
+    const key = partitionKey(topicId, partition)
+    const items = [
+      ...this.partitionItems(topicId, { partition, entry: first }, now, end),
+      ...rest.map((entry) => this.indexItem({ ...entry, partitionKey: key })),
+    ]
+    await this.transact(items, (reasons) =>
+      reasons.some((code) => code !== 'None') ? [partition] : [],
+    )
+  }
+
+  /**
+   * Throws CommitConflictError (naming the partitions whose items `lost`
+   * finds in the cancellation reasons) when a condition failed, and
+   * CommitOutcomeUnknownError when the answer never came.
+   */
+  private async transact(
+    items: TransactItem[],
+    lost: (reasons: readonly string[]) => number[],
+  ): Promise<void> {
     try {
       await this.documents.send(
         new TransactWriteCommand({
@@ -105,13 +158,9 @@ export class LogCommitter {
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
         const reasons = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None')
-        // Items go two per partition, in the order of the appends (see partitionItems).
-        const partitions = appends
-          .filter((_, i) => reasons[2 * i] !== 'None' || reasons[2 * i + 1] !== 'None')
-          .map((append) => append.partition)
         throw new CommitConflictError(
           reasons.filter((code) => code !== 'None'),
-          partitions,
+          lost(reasons),
         )
       }
       if (isDefiniteRefusal(error)) throw error
@@ -122,15 +171,19 @@ export class LogCommitter {
     }
   }
 
-  private partitionItems(topicId: string, { partition, entry }: PartitionAppend, now: number) {
+  /** The head's move from the entry's base offset to `newEnd` (past the entry by default), and the entry. */
+  private partitionItems(
+    topicId: string,
+    { partition, entry }: PartitionAppend,
+    now: number,
+    newEnd = entry.lastOffset + 1,
+  ) {
     const key = partitionKey(topicId, partition)
-    const newEnd = entry.lastOffset + 1
     // A partition's head item appears with its first commit: absent means empty.
     const expectation =
       entry.baseOffset === 0
         ? 'attribute_not_exists(partitionKey) OR logEndOffset = :base'
         : 'logEndOffset = :base'
-    const item: SegmentItem = { ...entry, partitionKey: key }
     return [
       {
         Update: {
@@ -147,13 +200,17 @@ export class LogCommitter {
           },
         },
       },
-      {
-        Put: {
-          TableName: this.tables.segments,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(baseOffset)',
-        },
-      },
+      this.indexItem({ ...entry, partitionKey: key }),
     ]
+  }
+
+  private indexItem(item: SegmentItem) {
+    return {
+      Put: {
+        TableName: this.tables.segments,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(baseOffset)',
+      },
+    }
   }
 }

@@ -140,10 +140,11 @@ describe('concurrent producers on one partition', () => {
     const commits = counter.calls.filter((c) => c.commandName === 'TransactWriteItemsCommand')
     const lost = commits.filter((c) => c.error === 'TransactionCanceledException')
     expect(lost.length).toBeGreaterThan(0)
-    expect(commits.length - lost.length).toBe(PRODUCERS * REQUESTS)
+    // A process commits the requests waiting for a partition together, so no more than one each.
+    expect(commits.length - lost.length).toBeLessThanOrEqual(PRODUCERS * REQUESTS)
   })
 
-  it('lets one process commit its concurrent requests in turn, at the log end it last wrote', async () => {
+  it('lets one process commit its concurrent requests together, at the log end it last wrote', async () => {
     const { storage } = ctx
     const broker = createBroker(storage.clients, storage.names)
     const topic = await broker.topics.create({ name: 'one-process' })
@@ -159,10 +160,11 @@ describe('concurrent producers on one partition', () => {
     for (const stored of log) {
       expect(contentOf(stored)).toEqual(sentContentOf((byOffset.get(stored.offset) as Sent).record))
     }
-    // No commit lost a race to a sibling, and only the first read the partition's head.
+    // No commit lost a race to a sibling: requests that waited for the partition's turn were
+    // committed together, in fewer transactions than requests; only the first read the head.
     const commits = counter.calls.filter((c) => c.commandName === 'TransactWriteItemsCommand')
     expect(commits.filter((c) => c.error !== undefined)).toEqual([])
-    expect(commits).toHaveLength(PRODUCERS * 2)
+    expect(commits.length).toBeLessThan(PRODUCERS * 2)
     expect(counter.calls.filter((c) => c.commandName === 'BatchGetItemCommand')).toHaveLength(1)
   })
 
