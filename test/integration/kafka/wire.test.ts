@@ -602,4 +602,44 @@ describe('idempotent produce on the wire', () => {
     }
     client.close()
   })
+
+  it('stores the partitions of one request from two producer sessions and from none, each once', async () => {
+    const { client, identity } = await session('mixed-sessions', 3)
+    const other = await initProducerId(client)
+    const second = { producerId: other.producerId, epoch: other.producerEpoch }
+    const plain = encodeRecordBatch(
+      [{ key: null, value: Buffer.from('plain'), headers: [], timestamp: Date.now() }],
+      { timestampType: 'CreateTime' },
+    )
+    const request = (partitions: Buffer[]): ProduceRequest => ({
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 5000,
+      topicData: [
+        {
+          name: 'mixed-sessions',
+          topicId: '00000000-0000-0000-0000-000000000000',
+          partitionData: partitions.map((records, index) => ({ index, records })),
+        },
+      ],
+    })
+    const sent = request([sequenced(identity, 0), sequenced(second, 0, 3), plain])
+    const baseOffsets = async (body: ProduceRequest) =>
+      (
+        await client.send<ProduceResponse>(API_KEYS.Produce, PRODUCE_WITH_MESSAGES_V, body)
+      ).responses[0]?.partitionResponses.map((p) => [p.errorCode, p.baseOffset])
+    expect(await baseOffsets(sent)).toEqual([
+      [ErrorCode.NONE, 0],
+      [ErrorCode.NONE, 0],
+      [ErrorCode.NONE, 0],
+    ])
+    // Sent again: both sessions' batches are answered from memory; the plain one is stored again.
+    expect(await baseOffsets(sent)).toEqual([
+      [ErrorCode.NONE, 0],
+      [ErrorCode.NONE, 0],
+      [ErrorCode.NONE, 1],
+    ])
+    expect([await logEnd('mixed-sessions', 0), await logEnd('mixed-sessions', 1)]).toEqual([2, 3])
+    client.close()
+  })
 })
