@@ -110,17 +110,22 @@ export async function runKafkaCells(
       await producer.disconnect()
       return elapsedMs
     }
-    const topic = 'bench-kafka-kafkajs'
-    for (const [id, name, idempotent] of [
-      ['kafkajs-produce', topic, false],
-      ['kafkajs-produce-idempotent', 'bench-kafka-kafkajs-idempotent', true],
-    ] as const) {
-      progress(
-        `kafka gateway: kafkajs produces ${records} records${idempotent ? ', idempotently' : ''}…`,
-      )
-      const elapsedMs = await kafkajsProduce(name, idempotent)
-      paths.push(result(id, 'kafkajs', 'produce', records, records * valueBytes, elapsedMs))
+    /** Measures a client producing the records twice: without idempotence, then with it. */
+    const produceBothWays = async (
+      client: 'kafkajs' | 'kcat',
+      topic: string,
+      produceInto: (topic: string, idempotent: boolean) => Promise<number>,
+    ) => {
+      for (const idempotent of [false, true]) {
+        const how = idempotent ? ', idempotently' : ''
+        progress(`kafka gateway: ${client} produces ${records} records${how}…`)
+        const elapsedMs = await produceInto(idempotent ? `${topic}-idempotent` : topic, idempotent)
+        const id = `${client}-produce${idempotent ? '-idempotent' : ''}`
+        paths.push(result(id, client, 'produce', records, records * valueBytes, elapsedMs))
+      }
     }
+    const topic = 'bench-kafka-kafkajs'
+    await produceBothWays('kafkajs', topic, kafkajsProduce)
 
     progress('kafka gateway: a kafkajs group consumer reads them back…')
     const consumer = kafka.consumer({ groupId: 'bench-kafkajs', maxWaitTimeInMs: 100 })
@@ -188,16 +193,7 @@ export async function runKafkaCells(
       return performance.now() - started
     }
     const kcatTopic = 'bench-kafka-kcat'
-    for (const [id, topic, idempotent] of [
-      ['kcat-produce', kcatTopic, false],
-      ['kcat-produce-idempotent', 'bench-kafka-kcat-idempotent', true],
-    ] as const) {
-      progress(
-        `kafka gateway: kcat produces ${records} records${idempotent ? ', idempotently' : ''}…`,
-      )
-      const elapsedMs = await kcatProduce(topic, idempotent)
-      paths.push(result(id, 'kcat', 'produce', records, records * valueBytes, elapsedMs))
-    }
+    await produceBothWays('kcat', kcatTopic, kcatProduce)
     progress('kafka gateway: kcat reads them back…')
     started = performance.now()
     await runCommand('kcat', [

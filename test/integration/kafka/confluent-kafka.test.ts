@@ -85,6 +85,12 @@ describe('confluent-kafka through the Kafka gateway', () => {
     }
   })
 
+  it('cannot initialize transactions: Sluice has no transactions', async () => {
+    // librdkafka retries until init_transactions times out, then reports the broker's answer.
+    const [outcome] = await confluent('init-transactions', harness().gateway.bootstrap, 'orders')
+    expect(outcome).toMatchObject({ code: 'UNSUPPORTED_VERSION' })
+  }, 60_000)
+
   it('consumes with the KIP-848 protocol (ConsumerGroupHeartbeat), committing offsets', async () => {
     const { http, gateway } = harness()
     await createTopic(http, 'confluent-kip848', 3)

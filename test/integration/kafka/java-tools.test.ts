@@ -9,6 +9,9 @@ import { createTopic, idempotentSessions, useKafkaHarness } from './support.ts'
 
 const run = promisify(execFile)
 const pom = fileURLToPath(new URL('./fixtures/java-tools/pom.xml', import.meta.url))
+const initTransactions = fileURLToPath(
+  new URL('./fixtures/java-tools/InitTransactions.java', import.meta.url),
+)
 
 /** Kafka's own command line tools, from their jars on Maven Central (kafka-tools 4.1.1). */
 const TOOLS = {
@@ -111,6 +114,18 @@ describe("Kafka's Java command line tools through the Kafka gateway", () => {
 
     const groups = await tool('consumerGroups', ['--describe', '--group', 'java-classic'])
     expect(groups).toMatch(/java-classic\s+java-console\s+0\s+3\s+3\s+0/)
+  })
+
+  it('a transactional producer fails initTransactions with UNSUPPORTED_VERSION', async () => {
+    // Java runs the single source file against the kafka-clients jar of the tools.
+    const { stdout } = await run(
+      'java',
+      ['-cp', classpath, initTransactions, harness().gateway.bootstrap, 'java-orders'],
+      { timeout: 90_000 },
+    )
+    expect(stdout.trim()).toBe(
+      'org.apache.kafka.common.KafkaException: Unexpected error in InitProducerIdResponse; The version of API is not supported.',
+    )
   })
 
   it('the console consumer reads with the KIP-848 protocol too', async () => {

@@ -4,8 +4,6 @@ import { ErrorCode } from '../../../lib/kafka/protocol/error-codes.ts'
 import { decodeRequestFrame } from '../../../lib/kafka/protocol/frames.ts'
 import { defaultFetchRequest } from '../../../lib/kafka/protocol/messages/fetch-request.ts'
 import type { FetchResponse } from '../../../lib/kafka/protocol/messages/fetch-response.ts'
-import { defaultFindCoordinatorRequest } from '../../../lib/kafka/protocol/messages/find-coordinator-request.ts'
-import type { FindCoordinatorResponse } from '../../../lib/kafka/protocol/messages/find-coordinator-response.ts'
 import {
   defaultInitProducerIdRequest,
   type InitProducerIdRequest,
@@ -549,7 +547,7 @@ describe('idempotent produce on the wire', () => {
     client.close()
   })
 
-  it('refuses transactions: no transaction coordinator, no transactional producer id', async () => {
+  it('refuses transactions: a transactional id gets no producer id', async () => {
     const client = await WireClient.connect(harness().gateway.bootstrap)
     expect(await initProducerId(client, { transactionalId: 'orders' })).toMatchObject({
       errorCode: ErrorCode.UNSUPPORTED_VERSION,
@@ -558,19 +556,6 @@ describe('idempotent produce on the wire', () => {
     expect((await initProducerId(client, { transactionalId: '' })).errorCode).toBe(
       ErrorCode.INVALID_REQUEST,
     )
-    const coordinator = await client.send<FindCoordinatorResponse>(API_KEYS.FindCoordinator, 4, {
-      ...defaultFindCoordinatorRequest(),
-      keyType: 1,
-      coordinatorKeys: ['orders'],
-    })
-    expect(coordinator.coordinators).toEqual([
-      expect.objectContaining({
-        key: 'orders',
-        nodeId: -1,
-        errorCode: ErrorCode.UNSUPPORTED_VERSION,
-        errorMessage: expect.stringMatching(/does not support transactions/),
-      }),
-    ])
     client.close()
   })
 
@@ -677,6 +662,46 @@ describe('idempotent produce on the wire', () => {
         await produceTo(client, 'strict-idempotent', sequenced(identity, 0), partition),
       ).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 0 })
     }
+    client.close()
+  })
+
+  it('stores the partitions of one request from two producer sessions and from none, each once', async () => {
+    const { client, identity } = await session('mixed-sessions', 3)
+    const other = await initProducerId(client)
+    const second = { producerId: other.producerId, epoch: other.producerEpoch }
+    const plain = encodeRecordBatch(
+      [{ key: null, value: Buffer.from('plain'), headers: [], timestamp: Date.now() }],
+      { timestampType: 'CreateTime' },
+    )
+    const request = (partitions: Buffer[]): ProduceRequest => ({
+      transactionalId: null,
+      acks: -1,
+      timeoutMs: 5000,
+      topicData: [
+        {
+          name: 'mixed-sessions',
+          topicId: '00000000-0000-0000-0000-000000000000',
+          partitionData: partitions.map((records, index) => ({ index, records })),
+        },
+      ],
+    })
+    const sent = request([sequenced(identity, 0), sequenced(second, 0, 3), plain])
+    const baseOffsets = async (body: ProduceRequest) =>
+      (
+        await client.send<ProduceResponse>(API_KEYS.Produce, PRODUCE_WITH_MESSAGES_V, body)
+      ).responses[0]?.partitionResponses.map((p) => [p.errorCode, p.baseOffset])
+    expect(await baseOffsets(sent)).toEqual([
+      [ErrorCode.NONE, 0],
+      [ErrorCode.NONE, 0],
+      [ErrorCode.NONE, 0],
+    ])
+    // Sent again: both sessions' batches are answered from memory; the plain one is stored again.
+    expect(await baseOffsets(sent)).toEqual([
+      [ErrorCode.NONE, 0],
+      [ErrorCode.NONE, 0],
+      [ErrorCode.NONE, 1],
+    ])
+    expect([await logEnd('mixed-sessions', 0), await logEnd('mixed-sessions', 1)]).toEqual([2, 3])
     client.close()
   })
 })

@@ -34,11 +34,8 @@ import {
 import { readSubscribedTopics, writeAssignment } from '../consumer-protocol.ts'
 import type { GatewayContext } from '../context.ts'
 import { errorCodeFor } from '../error-codes.ts'
-import { TRANSACTIONS_UNSUPPORTED } from './init-producer-id.ts'
 
 const PROTOCOL_TYPE = 'consumer'
-/** FindCoordinator's key type for a transactional id (0 is a group). */
-const TRANSACTION_COORDINATOR = 1
 /** No member is the leader: the coordinator assigns. */
 const NO_LEADER = ''
 /** How long a SyncGroup waits for partitions other members are still giving up. */
@@ -50,21 +47,20 @@ export function findCoordinator(
   request: FindCoordinatorRequest,
 ): FindCoordinatorResponse {
   const { nodeId, host, port } = context.node
-  // Any node coordinates any group: the state is in DynamoDB. No node coordinates transactions.
-  const answer =
-    request.keyType === TRANSACTION_COORDINATOR
-      ? {
-          nodeId: -1,
-          host: '',
-          port: -1,
-          errorCode: ErrorCode.UNSUPPORTED_VERSION,
-          errorMessage: TRANSACTIONS_UNSUPPORTED,
-        }
-      : { nodeId, host, port, errorCode: ErrorCode.NONE, errorMessage: null }
+  // Any node coordinates any group: the state is in DynamoDB.
   return {
     ...defaultFindCoordinatorResponse(),
-    ...answer,
-    coordinators: request.coordinatorKeys.map((key) => ({ key, ...answer })),
+    nodeId,
+    host,
+    port,
+    coordinators: request.coordinatorKeys.map((key) => ({
+      key,
+      nodeId,
+      host,
+      port,
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+    })),
   }
 }
 

@@ -5,10 +5,13 @@
  * failed batch (KIP-360): its sequences start again at 0 under the new id.
  *
  * A transactional id asks for transactions, which Sluice does not offer. The
- * answer is UNSUPPORTED_VERSION, as brokers with transactions switched off
- * give (Redpanda's enable_transactions=false): clients fail the producer with
- * that error instead of retrying, and no authorization error sends the user
- * looking for ACLs that do not exist.
+ * answer is UNSUPPORTED_VERSION, the code brokers with transactions switched
+ * off give (Redpanda's enable_transactions=false), and no authorization error
+ * sends the user looking for ACLs that do not exist. FindCoordinator still
+ * names this node for a transactional id: refused there, kafkajs and
+ * librdkafka report only that no coordinator was found, while refused here,
+ * the Java client, kafkajs and librdkafka all fail initTransactions with
+ * UNSUPPORTED_VERSION.
  */
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type { InitProducerIdRequest } from '../../protocol/messages/init-producer-id-request.ts'
@@ -21,10 +24,6 @@ import { errorCodeFor } from '../error-codes.ts'
 
 /** RecordBatch.NO_PRODUCER_ID and NO_PRODUCER_EPOCH: a first init, not a re-init. */
 const NO_PRODUCER = -1
-
-/** Why transactional clients are refused, where a response can say it. */
-export const TRANSACTIONS_UNSUPPORTED =
-  'Sluice does not support transactions: use an idempotent producer without a transactional.id.'
 
 function failed(errorCode: number): InitProducerIdResponse {
   return { ...defaultInitProducerIdResponse(), errorCode, producerEpoch: NO_PRODUCER }
