@@ -5,10 +5,10 @@
  * `--kills N` SIGKILLs the server process N times (default 20, 2 with --quick).
  */
 import { parseArgs } from 'node:util'
-import { openEnvironment } from '../lib/bench/environment.ts'
 import { renderFaultCheck } from '../lib/check/check-report.ts'
 import { runFaultCheck } from '../lib/check/fault-check.ts'
 import { DEFAULT_FAULT_RATES } from '../lib/check/rates.ts'
+import { openScratchEnvironment } from '../lib/local/scratch-environment.ts'
 
 const { values } = parseArgs({
   options: {
@@ -18,7 +18,7 @@ const { values } = parseArgs({
     kills: { type: 'string' },
   },
 })
-const environment = await openEnvironment()
+const environment = await openScratchEnvironment()
 try {
   const run = await runFaultCheck({
     ...environment,

@@ -58,7 +58,7 @@ try {
   )
   const bench = await run(
     process.execPath,
-    ['--import', 'tsx', 'bin/sluice.ts', 'bench', '--quick'],
+    ['--import', 'tsx', 'bin/bench.ts', '--quick'],
     localstack.endpoint,
   )
   failed = tests !== 0 || bench !== 0

@@ -1,6 +1,6 @@
 import { Option } from 'commander'
-import { type Cell, type Column, formatTable } from '../bench/table.ts'
 import { type CliIo, writeLine } from './io.ts'
+import { type Cell, type Column, formatTable } from './table.ts'
 
 export type OutputMode = 'table' | 'json'
 

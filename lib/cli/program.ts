@@ -1,7 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { SluiceNetworkError, SluiceRequestError } from '../client/errors.ts'
 import { apiKeysCommand } from './commands/api-keys.ts'
-import { benchCommand } from './commands/bench.ts'
 import { consumeCommand } from './commands/consume.ts'
 import { DEV_COMMAND, devCommand } from './commands/dev.ts'
 import { groupsCommand } from './commands/groups.ts'
@@ -49,7 +48,6 @@ ${EXIT_CODES_HELP}`,
     consumeCommand(io),
     groupsCommand(io),
     schemasCommand(io),
-    benchCommand(io),
     apiKeysCommand(io),
   ]) {
     program.addCommand(command)

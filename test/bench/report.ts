@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { type Column, dollars, figure, formatTable } from '../../lib/cli/table.ts'
 import { GIB } from './cost.ts'
 import { renderIdempotenceReport } from './idempotence-report.ts'
 import type { MachineConditions } from './machine.ts'
 import { AWS_PRICES } from './prices.ts'
 import type { BenchResults, Measurement } from './results.ts'
-import { type Column, dollars, figure, formatTable } from './table.ts'
 
 function machineLine(start: MachineConditions, end: MachineConditions): string {
   const load = (m: MachineConditions) => m.loadAverage.map((l) => l.toFixed(2)).join(' ')

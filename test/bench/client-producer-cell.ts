@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
-import { DEFAULT_BATCHING, type ProducerOptions } from '../client/producer.ts'
-import { Sluice } from '../client/sluice.ts'
+import { DEFAULT_BATCHING, type ProducerOptions } from '../../lib/client/producer.ts'
+import { Sluice } from '../../lib/client/sluice.ts'
 import type { BenchMode } from './cells.ts'
 import type { CellContext } from './context.ts'
 import { serveOnLoopback } from './loopback-server.ts'

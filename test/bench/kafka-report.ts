@@ -1,6 +1,6 @@
+import { type Column, figure, formatTable } from '../../lib/cli/table.ts'
 import type { ClientProducerResult } from './client-producer-cell.ts'
 import type { KafkaBenchResult } from './kafka-cell.ts'
-import { type Column, figure, formatTable } from './table.ts'
 
 /** The Kafka gateway section, beside the HTTP paths measured in the same run. */
 export function renderKafkaReport(

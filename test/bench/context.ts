@@ -1,6 +1,6 @@
-import type { Services } from '../runtime/services.ts'
+import type { ScratchEnvironment } from '../../lib/local/scratch-environment.ts'
+import type { Services } from '../../lib/runtime/services.ts'
 import type { BenchPlan, ProduceCell } from './cells.ts'
-import type { BenchEnvironment } from './environment.ts'
 import type { InProcessClient } from './http-client.ts'
 import type { RequestCounter } from './request-counter.ts'
 import type { ValuePool } from './workload.ts'
@@ -8,7 +8,7 @@ import type { ValuePool } from './workload.ts'
 /** What every cell runs against: one set of services, one app, one counter for the whole run. */
 export interface CellContext {
   readonly plan: BenchPlan
-  readonly environment: BenchEnvironment
+  readonly environment: ScratchEnvironment
   readonly services: Services
   readonly client: InProcessClient
   readonly counter: RequestCounter

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import type { Hono } from 'hono'
-import { createApp } from '../http/app.ts'
+import { createApp } from '../../lib/http/app.ts'
 import type { BenchMode } from './cells.ts'
 import type { CellContext } from './context.ts'
 import type { OperationCount } from './request-counter.ts'

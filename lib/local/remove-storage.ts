@@ -10,7 +10,7 @@ import type { StorageNames } from '../storage/tables.ts'
 
 /**
  * Deletes the tables and the bucket (objects first) a run created on external
- * engines, which unlike the local ones do not vanish when the bench exits.
+ * engines, which unlike the local ones do not vanish when the run exits.
  */
 export async function removeStorage(clients: AwsClients, names: StorageNames): Promise<void> {
   await Promise.all([

@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { createApp } from '../http/app.ts'
+import { createApp } from '../../lib/http/app.ts'
 import type { CellContext } from './context.ts'
 
 export interface LoopbackServer {

@@ -1,5 +1,5 @@
+import { type Column, dollars, figure, formatTable } from '../../lib/cli/table.ts'
 import type { MaintenanceResult } from './maintenance-cell.ts'
-import { type Column, dollars, figure, formatTable } from './table.ts'
 
 /** The maintenance section of the report: throughput, and what a GiB rewritten costs. */
 export function renderMaintenanceReport(results: readonly MaintenanceResult[]): string {

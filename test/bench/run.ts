@@ -1,10 +1,10 @@
-import { createApp } from '../http/app.ts'
-import { createServices } from '../runtime/services.ts'
+import { createApp } from '../../lib/http/app.ts'
+import type { ScratchEnvironment } from '../../lib/local/scratch-environment.ts'
+import { createServices } from '../../lib/runtime/services.ts'
 import type { BenchPlan } from './cells.ts'
 import { runClientProducerCells } from './client-producer-cell.ts'
 import { runConsumerCells } from './consumer-cell.ts'
 import type { CellContext } from './context.ts'
-import type { BenchEnvironment } from './environment.ts'
 import { InProcessClient } from './http-client.ts'
 import { runIdempotenceCells } from './idempotence-cell.ts'
 import { runKafkaCells } from './kafka-cell.ts'
@@ -27,7 +27,7 @@ export const PATH_DESCRIPTION =
 /** Runs every cell of the plan against the environment; `progress` hears what is happening. */
 export async function runBench(
   plan: BenchPlan,
-  environment: BenchEnvironment,
+  environment: ScratchEnvironment,
   progress: (line: string) => void,
 ): Promise<BenchResults> {
   const startedAt = new Date()

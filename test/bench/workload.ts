@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { partitionForKey } from '../common/partitioner.ts'
-import type { LogRecord } from '../log/record.ts'
-import { recordBatchSize } from '../log/record-batch.ts'
+import { partitionForKey } from '../../lib/common/partitioner.ts'
+import type { LogRecord } from '../../lib/log/record.ts'
+import { recordBatchSize } from '../../lib/log/record-batch.ts'
 import type { ProduceCell } from './cells.ts'
 
 /** One produce request of a cell, ready to send, with the storage work it causes. */

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
-import { Maintenance } from '../maintenance/maintenance.ts'
-import type { MaintenanceTask } from '../maintenance/tasks.ts'
+import { Maintenance } from '../../lib/maintenance/maintenance.ts'
+import type { MaintenanceTask } from '../../lib/maintenance/tasks.ts'
 import type { BenchMode } from './cells.ts'
 import type { CellContext } from './context.ts'
 import { type CostPerGiB, costPerGiB } from './cost.ts'

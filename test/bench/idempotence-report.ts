@@ -1,5 +1,5 @@
+import { type Column, figure, formatTable } from '../../lib/cli/table.ts'
 import type { IdempotenceComparison } from './idempotence-cell.ts'
-import { type Column, figure, formatTable } from './table.ts'
 
 /** The idempotence section: latency and DynamoDB work per produce request, with and without a producer id. */
 export function renderIdempotenceReport(comparison: IdempotenceComparison): string {

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { bootstrapStorage } from '../local/bootstrap.ts'
-import { startLocalEngines } from '../local/engines.ts'
 import { type AwsClients, createAwsClients, type EngineEndpoints } from '../storage/aws-clients.ts'
 import { type StorageNames, storageNamesForPrefix } from '../storage/tables.ts'
-import { removeStorage } from './teardown.ts'
+import { bootstrapStorage } from './bootstrap.ts'
+import { startLocalEngines } from './engines.ts'
+import { removeStorage } from './remove-storage.ts'
 
-/** The engines one bench run talks to, with fresh tables and a fresh bucket. */
-export interface BenchEnvironment {
+/** The engines one measuring run (the bench, the fault check) talks to, with fresh tables and a fresh bucket. */
+export interface ScratchEnvironment {
   readonly clients: AwsClients
   /** The local engines the clients reach; undefined for the SDK's configured ones. */
   readonly endpoints: EngineEndpoints | undefined
@@ -26,9 +26,9 @@ export interface BenchEnvironment {
  * unless AWS_ENDPOINT_URL names engines to use instead; either way creates the
  * tables and bucket under a random prefix, so a run never sees old data.
  */
-export async function openEnvironment(): Promise<BenchEnvironment> {
+export async function openScratchEnvironment(): Promise<ScratchEnvironment> {
   // Hex keeps the bucket name lowercase, as S3 requires.
-  const names = storageNamesForPrefix(`bench-${randomBytes(4).toString('hex')}`)
+  const names = storageNamesForPrefix(`scratch-${randomBytes(4).toString('hex')}`)
   const endpoint = process.env.AWS_ENDPOINT_URL
   if (endpoint) {
     const clients = createAwsClients()
@@ -42,7 +42,7 @@ export async function openEnvironment(): Promise<BenchEnvironment> {
       close: () => removeStorage(clients, names),
     }
   }
-  const dataDir = await mkdtemp(join(tmpdir(), 'sluice-bench-'))
+  const dataDir = await mkdtemp(join(tmpdir(), 'sluice-scratch-'))
   const removeDataDir = () => rm(dataDir, { recursive: true, force: true })
   const engines = await startLocalEngines({ dataDir, inMemory: true }).catch(async (error) => {
     await removeDataDir()

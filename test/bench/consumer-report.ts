@@ -1,5 +1,5 @@
+import { type Column, figure, formatTable } from '../../lib/cli/table.ts'
 import type { ConsumerResult } from './consumer-cell.ts'
-import { type Column, figure, formatTable } from './table.ts'
 
 /** The consumer section of the report: read throughput and what each records call asks of DynamoDB. */
 export function renderConsumerReport(results: readonly ConsumerResult[]): string {

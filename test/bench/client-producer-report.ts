@@ -1,5 +1,5 @@
+import { type Column, figure, formatTable } from '../../lib/cli/table.ts'
 import type { ClientProducerResult } from './client-producer-cell.ts'
-import { type Column, figure, formatTable } from './table.ts'
 
 /** The client producer section: what batching across `send` calls buys. */
 export function renderClientProducerReport(results: readonly ClientProducerResult[]): string {
