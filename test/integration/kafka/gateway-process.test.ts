@@ -42,6 +42,15 @@ interface Started {
   readonly exited: Promise<number | null>
 }
 
+/** The AWS_* variables of this process, as a task's role and region reach its container. */
+function awsEnvironment(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[0].startsWith('AWS_') && entry[1] !== undefined,
+    ),
+  )
+}
+
 /** Runs the bundle, as the container does, with the environment the stack gives the task. */
 async function startGateway(env: Record<string, string>): Promise<Started> {
   const engines = inject('engines')
@@ -49,6 +58,8 @@ async function startGateway(env: Record<string, string>): Promise<Started> {
   const child = spawn(process.execPath, ['--enable-source-maps', bundle], {
     env: {
       PATH: process.env.PATH,
+      // The SDK's own settings (AWS_ENDPOINT_URL, credentials) when no local engines run.
+      ...awsEnvironment(),
       ...localFunctionEnvironment({
         names: storage.names,
         clusterId: 'container',
