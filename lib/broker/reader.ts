@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { LRUCache } from 'lru-cache'
 import { OffsetOutOfRangeError } from '../errors.ts'
 import type { StoredRecord } from '../log/record.ts'
-import { decodeRecordBatches } from '../log/record-batch.ts'
+import { decodeOwnedRecordBatches } from '../log/record-batch.ts'
 import { partitionKey } from '../storage/keys.ts'
 import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.ts'
 import { chunkFor, decodeOffsetIndex } from '../storage/offset-index.ts'
@@ -328,7 +328,7 @@ export class LogReader {
       const chunk = chunkFor(points, entry.byteLength, from - entry.baseOffset, want)
       const { bytes, shift } = await fetchChunk(this.objects, entry, chunk)
       // Fields named rather than spread: a page builds thousands of these.
-      const records = decodeRecordBatches(bytes).map(
+      const records = decodeOwnedRecordBatches(bytes).map(
         ({ offset, key, value, headers, timestamp }, i): ReadRecord => ({
           offset: offset + shift,
           key,
