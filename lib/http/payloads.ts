@@ -94,16 +94,31 @@ export async function readPayload(
   registry: SchemaRegistry,
   what: string,
 ): Promise<RestPayload> {
+  if (format !== 'AVRO') return readSchemalessPayload(format, bytes, what)
   try {
-    if (format === 'AVRO') {
-      const { schemaId, data } = await deserializeAvro(registry, bytes)
-      return { type: format, data, schema_id: schemaId }
-    }
+    const { schemaId, data } = await deserializeAvro(registry, bytes)
+    return { type: format, data, schema_id: schemaId }
+  } catch (error) {
+    throw conversionFailure(error, format, what)
+  }
+}
+
+/** readPayload for the formats that need no registry, without a promise per key or value. */
+export function readSchemalessPayload(
+  format: SchemalessFormat,
+  bytes: Uint8Array,
+  what: string,
+): RestPayload {
+  try {
     return { type: format, data: fromPayload(format, bytes) }
   } catch (error) {
-    if (storageErrorFor(error) || error instanceof ServiceError) throw error
-    throw new PayloadConversionError(
-      `${what} cannot be read as ${format}: ${(error as Error).message.replace(/\.+$/, '')}.`,
-    )
+    throw conversionFailure(error, format, what)
   }
+}
+
+function conversionFailure(error: unknown, format: PayloadFormat, what: string): unknown {
+  if (storageErrorFor(error) || error instanceof ServiceError) return error
+  return new PayloadConversionError(
+    `${what} cannot be read as ${format}: ${(error as Error).message.replace(/\.+$/, '')}.`,
+  )
 }

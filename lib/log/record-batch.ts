@@ -417,17 +417,23 @@ export function readBatchHeader(bytes: Uint8Array, position = 0): RecordBatchHea
   })
 }
 
-function readNullableBytes(reader: ByteReader, what: string): Uint8Array | null {
+/** What a decoded record keeps of the bytes of a key, value or header value it was read from. */
+type KeepBytes = (view: Uint8Array) => Uint8Array
+
+/** A copy, so callers neither alias nor retain the whole input. */
+const copied: KeepBytes = (view) => new Uint8Array(view)
+const viewed: KeepBytes = (view) => view
+
+function readNullableBytes(reader: ByteReader, what: string, keep: KeepBytes): Uint8Array | null {
   const length = reader.varint()
   if (length === -1) return null
   if (length < -1) throw new CorruptBatchError(`${what} has negative length ${length}`)
-  // Copy, so callers neither alias nor retain the whole input.
-  return new Uint8Array(reader.bytes(length))
+  return keep(reader.bytes(length))
 }
 
 const utf8 = new TextDecoder()
 
-function readRecord(reader: ByteReader, header: RecordBatchHeader): StoredRecord {
+function readRecord(reader: ByteReader, header: RecordBatchHeader, keep: KeepBytes): StoredRecord {
   const length = reader.varint()
   if (length < 0 || length > reader.remaining) {
     throw new CorruptBatchError(
@@ -438,8 +444,8 @@ function readRecord(reader: ByteReader, header: RecordBatchHeader): StoredRecord
   reader.skip(1) // attributes
   const timestampDelta = reader.varlong()
   const offsetDelta = reader.varint()
-  const key = readNullableBytes(reader, 'record key')
-  const value = readNullableBytes(reader, 'record value')
+  const key = readNullableBytes(reader, 'record key', keep)
+  const value = readNullableBytes(reader, 'record value', keep)
   const headerCount = reader.varint()
   if (headerCount < 0) throw new CorruptBatchError(`negative header count ${headerCount}`)
   const headers: RecordHeader[] = []
@@ -448,7 +454,7 @@ function readRecord(reader: ByteReader, header: RecordBatchHeader): StoredRecord
     if (keyLength < 0) throw new CorruptBatchError(`header key has negative length ${keyLength}`)
     headers.push({
       key: utf8.decode(reader.bytes(keyLength)),
-      value: readNullableBytes(reader, 'header value'),
+      value: readNullableBytes(reader, 'header value', keep),
     })
   }
   if (reader.position !== end) {
@@ -500,8 +506,22 @@ function decompressed(
 /**
  * Decodes concatenated batches, each with offsets from its own base offset.
  * Control batches (transaction markers) carry no user records and are skipped.
+ * Keys and values are copies: they outlive `bytes` without holding on to it.
  */
 export function decodeRecordBatches(bytes: Uint8Array): StoredRecord[] {
+  return decodeBatches(bytes, copied)
+}
+
+/**
+ * decodeRecordBatches for a caller that owns `bytes` and lets go of them with
+ * the records, as a read does with what it fetched: keys and values are views
+ * into `bytes` (or a batch's decompressed bytes), saving a copy of each.
+ */
+export function decodeOwnedRecordBatches(bytes: Uint8Array): StoredRecord[] {
+  return decodeBatches(bytes, viewed)
+}
+
+function decodeBatches(bytes: Uint8Array, keep: KeepBytes): StoredRecord[] {
   const records: StoredRecord[] = []
   let position = 0
   while (position < bytes.length) {
@@ -524,7 +544,7 @@ export function decodeRecordBatches(bytes: Uint8Array): StoredRecord[] {
       const recordBytes = codec === 'none' ? payload : decompressed(codec, payload, batchStart)
       corruptOnFormatError(batchStart, () => {
         const reader = new ByteReader(recordBytes)
-        for (let i = 0; i < header.recordsCount; i++) records.push(readRecord(reader, header))
+        for (let i = 0; i < header.recordsCount; i++) records.push(readRecord(reader, header, keep))
         if (reader.remaining !== 0) {
           throw new CorruptBatchError(
             `batch at byte ${batchStart} has ${reader.remaining} bytes after its last record`,

@@ -5,7 +5,7 @@ import { BadRequestError } from '../../errors.ts'
 import type { SchemaRegistry } from '../../registry/registry.ts'
 import type { HttpDeps } from '../deps.ts'
 import { nonNegativeInteger, optionalNonNegativeInteger } from '../params.ts'
-import { readPayload } from '../payloads.ts'
+import { type RestPayload, readPayload, readSchemalessPayload } from '../payloads.ts'
 
 export const READ_LIMITS = {
   maxRecords: { default: 500, max: 10_000 },
@@ -58,25 +58,64 @@ interface PayloadTypes {
   readonly value: PayloadFormat | undefined
 }
 
-async function recordBody(
+const ROLES = ['key', 'value'] as const
+type Role = (typeof ROLES)[number]
+
+function formatOf(record: ReadRecord, role: Role, types: PayloadTypes): PayloadFormat {
+  return types[role] ?? record.formats[role]
+}
+
+function payloadName(record: ReadRecord, role: Role): string {
+  return `The ${role} at offset ${record.offset}`
+}
+
+/**
+ * The Avro keys and values of a page, decoded before its body is built: only
+ * they need the registry, so the thousands of others convert without a promise each.
+ */
+async function decodeAvroPayloads(
+  records: readonly ReadRecord[],
+  types: PayloadTypes,
+  registry: SchemaRegistry,
+): Promise<Map<Uint8Array, RestPayload>> {
+  const decoded = new Map<Uint8Array, RestPayload>()
+  const pending: Promise<void>[] = []
+  for (const record of records) {
+    for (const role of ROLES) {
+      const bytes = record[role]
+      if (bytes === null || formatOf(record, role, types) !== 'AVRO') continue
+      const what = payloadName(record, role)
+      pending.push(
+        readPayload('AVRO', bytes, registry, what).then((payload) => {
+          decoded.set(bytes, payload)
+        }),
+      )
+    }
+  }
+  await Promise.all(pending)
+  return decoded
+}
+
+function recordBody(
   partition: number,
   record: ReadRecord,
   types: PayloadTypes,
-  registry: SchemaRegistry,
+  avro: ReadonlyMap<Uint8Array, RestPayload>,
 ) {
-  const payload = (role: 'key' | 'value') => {
+  const payload = (role: Role) => {
     const bytes = record[role]
-    const what = `The ${role} at offset ${record.offset}`
-    return bytes === null
-      ? null
-      : readPayload(types[role] ?? record.formats[role], bytes, registry, what)
+    if (bytes === null) return null
+    const format = formatOf(record, role, types)
+    return format === 'AVRO'
+      ? avro.get(bytes)
+      : readSchemalessPayload(format, bytes, payloadName(record, role))
   }
   return {
     partition_id: partition,
     offset: record.offset,
     timestamp: new Date(record.timestamp).toISOString(),
-    key: await payload('key'),
-    value: await payload('value'),
+    key: payload('key'),
+    value: payload('value'),
     headers: record.headers.map((header) => ({
       name: header.key,
       value: header.value === null ? null : Buffer.from(header.value).toString('base64'),
@@ -104,13 +143,12 @@ export function recordRoutes({ broker, clusterId, registry }: HttpDeps): Hono {
     }
     const topic = await broker.topics.lookupPartition(c.req.param('topic'), partition)
     const result = await broker.reader.read(topic, partition, request)
+    const avro = await decodeAvroPayloads(result.records, types, registry)
     return c.json({
       cluster_id: clusterId,
       topic_name: topic.name,
       partition_id: partition,
-      data: await Promise.all(
-        result.records.map((record) => recordBody(partition, record, types, registry)),
-      ),
+      data: result.records.map((record) => recordBody(partition, record, types, avro)),
       next_offset: result.nextOffset,
       earliest_offset: result.logStartOffset,
       latest_offset: result.logEndOffset,

@@ -3,6 +3,7 @@ import { crc32c } from '../../../lib/log/crc32c.ts'
 import type { LogRecord, StoredRecord } from '../../../lib/log/record.ts'
 import {
   CorruptBatchError,
+  decodeOwnedRecordBatches,
   decodeRecordBatches,
   EmptyBatchError,
   encodeRecordBatch,
@@ -169,6 +170,18 @@ describe('decodeRecordBatches', () => {
     const [decoded] = decodeRecordBatches(batch)
     batch.fill(0)
     expect(decoded?.value).toEqual(bytes('value'))
+  })
+
+  it('decodes owned input to the same records, as views into it', () => {
+    const records = [
+      record({ headers: [{ key: 'h', value: bytes('hv') }] }),
+      record({ key: null, value: bytes('second') }),
+    ]
+    const batch = encodeRecordBatch(records, CREATE_TIME)
+    const owned = decodeOwnedRecordBatches(batch)
+    expect(owned.map(asHex)).toEqual(decodeRecordBatches(batch).map(asHex))
+    expect(owned[0]?.value?.buffer).toBe(batch.buffer)
+    expect(owned[0]?.headers[0]?.value?.buffer).toBe(batch.buffer)
   })
 
   it('decodes nothing from empty input', () => {
