@@ -9,7 +9,7 @@ import {
 import type { AwsClients } from '../storage/aws-clients.ts'
 import { conditionalWrite, conditionHeld } from '../storage/conditional-write.ts'
 import type { StorageNames } from '../storage/tables.ts'
-import { type ApiKey, secretMatches } from './api-key.ts'
+import { type ApiKey, formatApiKey, newApiKey, secretHash, secretMatches } from './api-key.ts'
 
 /** A stored API key: who it is for and the hash of its secret, never the secret. */
 export interface ApiKeyItem {
@@ -53,6 +53,14 @@ export class ApiKeyTable {
       () => new ApiKeyIdTakenError(item.keyId),
       (current) => isDeepStrictEqual(current, item),
     )
+  }
+
+  /** Issues a new key for `name`: its hash is stored, the key itself only returned. */
+  async issue(name: string, createdAt: number): Promise<{ item: ApiKeyItem; apiKey: string }> {
+    const key = newApiKey()
+    const item = { keyId: key.keyId, secretHash: secretHash(key.secret), name, createdAt }
+    await this.create(item)
+    return { item, apiKey: formatApiKey(key) }
   }
 
   /** Whether a key is known and not revoked; the HTTP API and the Kafka gateway's SASL/PLAIN both ask. */

@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util'
-import { formatApiKey, newApiKey, secretHash } from './api-key.ts'
 import type { ApiKeyItem, ApiKeyTable } from './api-key-table.ts'
 
 export const API_KEYS_USAGE = `Usage: api-keys <command>
@@ -49,15 +48,8 @@ export async function runApiKeysCommand(
       if (name.length > MAX_NAME_LENGTH) {
         return usageError(`--name must be at most ${MAX_NAME_LENGTH} characters.`)
       }
-      const key = newApiKey()
-      const item: ApiKeyItem = {
-        keyId: key.keyId,
-        secretHash: secretHash(key.secret),
-        name,
-        createdAt: clock(),
-      }
-      await table.create(item)
-      output.out(JSON.stringify({ ...describe(item), api_key: formatApiKey(key) }))
+      const { item, apiKey } = await table.issue(name, clock())
+      output.out(JSON.stringify({ ...describe(item), api_key: apiKey }))
       output.err('Store the api_key now: only its hash is kept, so it cannot be shown again.')
       return 0
     }

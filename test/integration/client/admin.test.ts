@@ -1,6 +1,5 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { formatApiKey, newApiKey, secretHash } from '../../../lib/auth/api-key.ts'
 import { ApiKeyTable } from '../../../lib/auth/api-key-table.ts'
 import { SluiceRequestError } from '../../../lib/client/errors.ts'
 import { Sluice } from '../../../lib/client/sluice.ts'
@@ -176,18 +175,12 @@ describe('authentication', () => {
       DynamoDBDocumentClient.from(served.storage.clients.dynamodb),
       served.storage.names.tables.apiKeys,
     )
-    const key = newApiKey()
-    await table.create({
-      keyId: key.keyId,
-      secretHash: secretHash(key.secret),
-      name: 'client test',
-      createdAt: Date.now(),
-    })
+    const { apiKey } = await table.issue('client test', Date.now())
     const guarded = await serveApp({ authenticate: apiKeyAuthentication(table) })
     try {
       const withKey = new Sluice({
         url: guarded.url,
-        auth: { type: 'api-key', key: formatApiKey(key) },
+        auth: { type: 'api-key', key: apiKey },
       })
       expect(await withKey.admin().listTopics()).toEqual([])
       const counter = countingFetch()

@@ -1,6 +1,5 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll } from 'vitest'
-import { formatApiKey, newApiKey, secretHash } from '../../../lib/auth/api-key.ts'
 import { ApiKeyTable } from '../../../lib/auth/api-key-table.ts'
 import { apiKeyCheck } from '../../../lib/kafka/gateway/sasl.ts'
 import {
@@ -86,14 +85,8 @@ export async function gatewayLosingAnAnswer(
 
 /** Issues a key in an api-keys table: its id (the SASL/PLAIN username) and the key (the password). */
 export async function issueApiKey(keys: ApiKeyTable): Promise<{ keyId: string; apiKey: string }> {
-  const key = newApiKey()
-  await keys.create({
-    keyId: key.keyId,
-    secretHash: secretHash(key.secret),
-    name: 'kafka test',
-    createdAt: Date.now(),
-  })
-  return { keyId: key.keyId, apiKey: formatApiKey(key) }
+  const { item, apiKey } = await keys.issue('kafka test', Date.now())
+  return { keyId: item.keyId, apiKey }
 }
 
 /** A Metadata request body (v4) for every topic. */

@@ -7,7 +7,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
-import { formatApiKey, newApiKey, secretHash } from '../../../lib/auth/api-key.ts'
 import { ApiKeyTable } from '../../../lib/auth/api-key-table.ts'
 import type { AuthMode } from '../../../lib/auth/auth-mode.ts'
 import { CONSOLE_BUNDLE } from '../../../lib/console/bundle.generated.ts'
@@ -109,15 +108,9 @@ describe('the API bundle from cdk.out', () => {
 
     beforeAll(async () => {
       handler = await loadHandler('api-key')
-      const key = newApiKey()
       const documents = DynamoDBDocumentClient.from(storage.clients.dynamodb)
-      await new ApiKeyTable(documents, storage.names.tables.apiKeys).create({
-        keyId: key.keyId,
-        secretHash: secretHash(key.secret),
-        name: 'bundle test',
-        createdAt: Date.now(),
-      })
-      authorization = `Bearer ${formatApiKey(key)}`
+      const keys = new ApiKeyTable(documents, storage.names.tables.apiKeys)
+      authorization = `Bearer ${(await keys.issue('bundle test', Date.now())).apiKey}`
     })
 
     const send = (event: (request: HttpRequest) => APIGatewayProxyEventV2, request: HttpRequest) =>
