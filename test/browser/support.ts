@@ -1,14 +1,12 @@
-import { once } from 'node:events'
 import { mkdir } from 'node:fs/promises'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { serve } from '@hono/node-server'
 import chromium from '@sparticuz/chromium'
 import type { MiddlewareHandler } from 'hono'
 import { type Browser, type Locator, type Page, chromium as playwright } from 'playwright-core'
 import { expect } from 'vitest'
 import { createApp } from '../../lib/http/app.ts'
 import { createServices } from '../../lib/runtime/services.ts'
+import { listenOnLoopback } from '../support/loopback.ts'
 import { createTestStorage, type TestStorage } from '../support/storage.ts'
 
 export interface ConsoleServer {
@@ -35,9 +33,7 @@ export async function startConsoleServer(
     maxRequestBytes: 1024 * 1024,
     ...(authenticate && { authenticate: authenticate(storage) }),
   })
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-  await once(server, 'listening')
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const { url, close } = await listenOnLoopback(app)
   return {
     url,
     storage,
@@ -47,7 +43,7 @@ export async function startConsoleServer(
         headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...headers },
         ...(body !== undefined && { body: JSON.stringify(body) }),
       }),
-    close: () => new Promise<void>((done) => server.close(() => done())),
+    close,
   }
 }
 

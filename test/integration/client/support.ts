@@ -1,8 +1,5 @@
 /** Shared by the client and CLI tests: Sluice served over a real socket, and a fetch that counts. */
 import { randomBytes } from 'node:crypto'
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import type { MiddlewareHandler } from 'hono'
 import { inject } from 'vitest'
 import type { Broker } from '../../../lib/broker/broker.ts'
@@ -12,13 +9,12 @@ import { type DevServer, startDevServer } from '../../../lib/local/dev-server.ts
 import type { GroupTimers } from '../../../lib/runtime/services.ts'
 import { createServices } from '../../../lib/runtime/services.ts'
 import { storageNamesForPrefix } from '../../../lib/storage/tables.ts'
+import { type LoopbackServer, listenOnLoopback } from '../../support/loopback.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 
-export interface ServedApp {
-  readonly url: string
+export interface ServedApp extends LoopbackServer {
   readonly storage: TestStorage
   readonly broker: Broker
-  close(): Promise<void>
 }
 
 /** The app on a loopback port over fresh test storage, whose clients a test can inject faults into. */
@@ -26,23 +22,14 @@ export async function serveApp(
   options: { readonly groups?: GroupTimers; readonly authenticate?: MiddlewareHandler } = {},
 ): Promise<ServedApp> {
   const storage = await createTestStorage()
-  const services = createServices(storage.clients, storage.names, {
-    ...options.groups,
-  })
+  const services = createServices(storage.clients, storage.names, { ...options.groups })
   const app = createApp({
     ...services,
     clusterId: 'local',
     maxRequestBytes: 6 * 1024 * 1024,
     ...(options.authenticate && { authenticate: options.authenticate }),
   })
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-  await once(server, 'listening')
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    storage,
-    broker: services.broker,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  }
+  return { ...(await listenOnLoopback(app)), storage, broker: services.broker }
 }
 
 /**

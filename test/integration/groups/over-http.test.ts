@@ -1,24 +1,17 @@
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { type LoopbackServer, listenOnLoopback } from '../../support/loopback.ts'
 import { createTopic, type Harness, uniqueTopic } from '../http/support.ts'
 import { createGroupsHarness, JSON_V2, produceJson, uniqueGroup, V2 } from './support.ts'
 
 let h: Harness
-let server: ReturnType<typeof serve>
-let url: string
+let server: LoopbackServer
 
 beforeAll(async () => {
   h = await createGroupsHarness()
-  server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' })
-  await once(server, 'listening')
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  server = await listenOnLoopback(h.app)
 })
 
-afterAll(async () => {
-  await new Promise<void>((done) => server.close(() => done()))
-})
+afterAll(() => server.close())
 
 /** What the README's curl examples do, over a real socket: bodies with lengths, empty ones without a type. */
 it('runs the v2 consumer flow over HTTP as the README shows it', async () => {
@@ -33,7 +26,7 @@ it('runs the v2 consumer flow over HTTP as the README shows it', async () => {
     body?: unknown,
     headers: Record<string, string> = {},
   ) =>
-    fetch(`${url}${path}`, {
+    fetch(`${server.url}${path}`, {
       method,
       headers: { ...(body !== undefined && { 'content-type': V2 }), ...headers },
       ...(body !== undefined && { body: JSON.stringify(body) }),
@@ -46,7 +39,7 @@ it('runs the v2 consumer flow over HTTP as the README shows it', async () => {
   })
   expect(created.status).toBe(200)
   const { base_uri } = (await created.json()) as { base_uri: string }
-  expect(base_uri).toBe(`${url}/consumers/${group}/instances/c1`)
+  expect(base_uri).toBe(`${server.url}/consumers/${group}/instances/c1`)
   const instance = new URL(base_uri).pathname
 
   expect((await send('POST', `${instance}/subscription`, { topics: [topic] })).status).toBe(204)

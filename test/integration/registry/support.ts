@@ -1,12 +1,10 @@
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import { expect } from 'vitest'
 import type { Broker } from '../../../lib/broker/broker.ts'
 import { createApp } from '../../../lib/http/app.ts'
 import { REGISTRY_CONTENT_TYPE } from '../../../lib/http/registry/registry-http.ts'
 import type { SchemaRegistry } from '../../../lib/registry/registry.ts'
 import { createServices } from '../../../lib/runtime/services.ts'
+import { listenOnLoopback } from '../../support/loopback.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 
 /** A parsed JSON response body; tests check it field by field. */
@@ -36,9 +34,7 @@ export async function startServer(): Promise<Server> {
   const services = createServices(storage.clients, storage.names)
   const { broker, registry } = services
   const app = createApp({ ...services, clusterId: 'local', maxRequestBytes: 6 * 1024 * 1024 })
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-  await once(server, 'listening')
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const { url, close } = await listenOnLoopback(app)
   return {
     url,
     storage,
@@ -66,8 +62,7 @@ export async function startServer(): Promise<Server> {
         body: parsed,
       }
     },
-    close: () =>
-      new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done()))),
+    close,
   }
 }
 
