@@ -9,26 +9,26 @@ export interface ErrorBody {
   readonly message: string
 }
 
-export function errorBody(error: SluiceError): ErrorBody {
-  return { error_code: confluentCode(error), message: error.message }
+export interface ErrorReply {
+  readonly status: ContentfulStatusCode
+  readonly body: ErrorBody
 }
 
-/** The HTTP status an error answers with. */
-export function errorStatus(error: SluiceError): ContentfulStatusCode {
-  return statusOf(confluentCode(error)) as ContentfulStatusCode
+/** A known error's answer: its Confluent code, and the HTTP status that code gives. */
+export function errorReply(error: SluiceError): ErrorReply {
+  const code = confluentCode(error)
+  return {
+    status: statusOf(code) as ContentfulStatusCode,
+    body: { error_code: code, message: error.message },
+  }
 }
 
 /**
  * How an error answers: known errors keep their code, storage failures get the
  * Confluent storage codes, anything else is a 500 that hides internals.
  */
-export function errorResponse(
-  error: unknown,
-  c: Context,
-): { readonly status: ContentfulStatusCode; readonly body: ErrorBody } {
-  if (error instanceof SluiceError) {
-    return { status: errorStatus(error), body: errorBody(error) }
-  }
+export function errorResponse(error: unknown, c: Context): ErrorReply {
+  if (error instanceof SluiceError) return errorReply(error)
   const logged = {
     level: 'error',
     method: c.req.method,
@@ -38,7 +38,7 @@ export function errorResponse(
   const storage = storageErrorFor(error)
   if (storage) {
     console.error(JSON.stringify({ ...logged, message: 'Storage request failed' }))
-    return { status: errorStatus(storage), body: errorBody(storage) }
+    return errorReply(storage)
   }
   console.error(JSON.stringify({ ...logged, message: 'Unhandled error' }))
   return { status: 500, body: { error_code: 500, message: 'Internal server error.' } }

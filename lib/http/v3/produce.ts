@@ -10,7 +10,7 @@ import { SchemaSelector } from '../../registry/schema-selection.ts'
 import type { ProducerIdentity } from '../../storage/producer-sequences.ts'
 import { concatenatedJson } from '../concatenated-json.ts'
 import type { HttpDeps } from '../deps.ts'
-import { errorBody, errorResponse, errorStatus } from '../error-response.ts'
+import { errorReply, errorResponse } from '../error-response.ts'
 import { jsonBody, parseWith, requireJsonContentType } from '../request-body.ts'
 import { produceRecordBody, toProduceRecord } from './produce-request.ts'
 import { producerFields, producerOf } from './producers.ts'
@@ -86,12 +86,9 @@ export function produceRoutes({ broker, clusterId, registry }: HttpDeps): Hono {
             value: payloadSummary(entry.value),
           },
         }
-      : {
-          status: outcome.ok ? 500 : errorStatus(outcome.error),
-          body: errorBody(
-            outcome.ok ? new BadRequestError('Record was not produced.') : outcome.error,
-          ),
-        }
+      : outcome.ok
+        ? { ...errorReply(new BadRequestError('Record was not produced.')), status: 500 }
+        : errorReply(outcome.error)
 
   app.post('/:topic/records', async (c: Context) => {
     requireJsonContentType(c)
