@@ -114,13 +114,27 @@ describe('the schema registry on the memory engine', () => {
     expect(await registry.listSubjects(true)).toEqual(['a-value', 'b-value', 'c-value'])
   })
 
-  it('yields one id and one version for one schema registered many times at once', async () => {
+  it('gives schemas registered at once one version each, repeats included, without gaps', async () => {
     const registry = memoryRegistry()
+    await registry.setSubjectCompatibility('race-value', 'NONE')
+    const schemas = Array.from({ length: 4 }, (_, i) => record(`Kind${i}`, [['n', 'int']]))
+    // Each schema is sent three times at once: the repeats must land on its one version.
     const results = await Promise.all(
-      Array.from({ length: 12 }, () => registry.register('race-value', { schema: USER })),
+      [...schemas, ...schemas, ...schemas].map((schema) =>
+        registry.register('race-value', { schema }),
+      ),
     )
-    expect(new Set(results.map((result) => result.id))).toEqual(new Set([1]))
-    expect(new Set(results.map((result) => result.version))).toEqual(new Set([1]))
-    expect(await registry.versions('race-value', false)).toEqual([1])
+    expect(await registry.versions('race-value', false)).toEqual([1, 2, 3, 4])
+    expect(new Set(results.map((result) => result.id)).size).toBe(schemas.length)
+    for (const schema of schemas) {
+      const answers = new Set(
+        results
+          .filter((result) => result.schema.text === schema)
+          .map(({ id, version }) => JSON.stringify({ id, version })),
+      )
+      expect(answers.size).toBe(1)
+      const { id, version } = await registry.lookup('race-value', { schema }, false)
+      expect(answers).toEqual(new Set([JSON.stringify({ id, version })]))
+    }
   })
 })
