@@ -1,5 +1,5 @@
 import { handle } from 'hono/aws-lambda'
-import { ApiKeyTable } from '../lib/auth/api-key-table.ts'
+import { ApiKeys } from '../lib/auth/api-keys.ts'
 import { authModeFromEnv } from '../lib/auth/auth-mode.ts'
 import { configFromEnv } from '../lib/config.ts'
 import { createApp } from '../lib/http/app.ts'
@@ -10,6 +10,7 @@ import { API_SERVICE } from '../lib/observability/metric-names.ts'
 import { createObservability } from '../lib/observability/powertools.ts'
 import { requestMetrics } from '../lib/observability/request-metrics.ts'
 import { createServices } from '../lib/runtime/services.ts'
+import { awsApiKeyStore } from '../lib/storage/aws/api-keys.ts'
 import { createAwsClients } from '../lib/storage/aws-clients.ts'
 
 const config = configFromEnv()
@@ -33,7 +34,7 @@ const app = createApp({
   authenticate:
     authMode === 'iam'
       ? iamAuthentication()
-      : apiKeyAuthentication(ApiKeyTable.of(clients, config.names)),
+      : apiKeyAuthentication(new ApiKeys(awsApiKeyStore(clients, config.names))),
 })
 
 /** Serves Lambda function URL and API Gateway HTTP API (payload 2.0) events alike. */

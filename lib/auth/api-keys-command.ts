@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
-import type { ApiKeyItem, ApiKeyTable } from './api-key-table.ts'
+import type { ApiKeyRecord } from '../storage/ports/api-keys.ts'
+import type { ApiKeys } from './api-keys.ts'
 
 export const API_KEYS_USAGE = `Usage: api-keys <command>
   create --name <what the key is for>   issue a key; it is printed once and never stored
@@ -15,8 +16,12 @@ export interface CommandOutput {
   err(text: string): void
 }
 
-function describe(item: ApiKeyItem) {
-  return { key_id: item.keyId, name: item.name, created_at: new Date(item.createdAt).toISOString() }
+function describe(record: ApiKeyRecord) {
+  return {
+    key_id: record.keyId,
+    name: record.name,
+    created_at: new Date(record.createdAt).toISOString(),
+  }
 }
 
 /**
@@ -25,7 +30,7 @@ function describe(item: ApiKeyItem) {
  */
 export async function runApiKeysCommand(
   argv: readonly string[],
-  table: ApiKeyTable,
+  keys: ApiKeys,
   output: CommandOutput,
   clock: () => number = Date.now,
 ): Promise<number> {
@@ -48,20 +53,20 @@ export async function runApiKeysCommand(
       if (name.length > MAX_NAME_LENGTH) {
         return usageError(`--name must be at most ${MAX_NAME_LENGTH} characters.`)
       }
-      const { item, apiKey } = await table.issue(name, clock())
-      output.out(JSON.stringify({ ...describe(item), api_key: apiKey }))
+      const { record, apiKey } = await keys.issue(name, clock())
+      output.out(JSON.stringify({ ...describe(record), api_key: apiKey }))
       output.err('Store the api_key now: only its hash is kept, so it cannot be shown again.')
       return 0
     }
     case 'list': {
       if (operands.length > 0) return usageError(`list takes no operands; got '${operands[0]}'.`)
-      output.out(JSON.stringify((await table.list()).map(describe)))
+      output.out(JSON.stringify((await keys.list()).map(describe)))
       return 0
     }
     case 'revoke': {
       const [keyId, ...rest] = operands
       if (keyId === undefined || rest.length > 0) return usageError('revoke takes one key id.')
-      if (!(await table.delete(keyId))) {
+      if (!(await keys.revoke(keyId))) {
         output.err(`No API key with id '${keyId}'.`)
         return 1
       }

@@ -1,12 +1,12 @@
 import type { MiddlewareHandler } from 'hono'
 import { parseApiKey } from '../auth/api-key.ts'
-import type { ApiKeyTable } from '../auth/api-key-table.ts'
+import type { ApiKeys } from '../auth/api-keys.ts'
 import { UnauthenticatedError } from '../errors.ts'
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i
 
 /** Accepts requests bearing a live API key: `Authorization: Bearer sluice_<id>_<secret>`. */
-export function apiKeyAuthentication(keys: ApiKeyTable): MiddlewareHandler {
+export function apiKeyAuthentication(keys: ApiKeys): MiddlewareHandler {
   return async (c, next) => {
     const header = c.req.header('authorization')
     if (header === undefined) {

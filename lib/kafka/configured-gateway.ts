@@ -1,7 +1,8 @@
-import { ApiKeyTable } from '../auth/api-key-table.ts'
+import { ApiKeys } from '../auth/api-keys.ts'
 import type { Broker } from '../broker/broker.ts'
 import type { SluiceConfig } from '../config.ts'
 import type { GroupServices } from '../groups/group-services.ts'
+import { awsApiKeyStore } from '../storage/aws/api-keys.ts'
 import type { AwsClients } from '../storage/aws-clients.ts'
 import { apiKeyCheck } from './gateway/sasl.ts'
 import { type KafkaGateway, startKafkaGateway } from './gateway/server.ts'
@@ -36,7 +37,7 @@ export function startConfiguredGateway(options: ConfiguredGatewayOptions): Promi
     maxFrameBytes: kafka.maxFrameBytes,
     onConnectionClosed: options.onConnectionClosed,
     ...(kafka.auth === 'sasl-plain' && {
-      checkApiKey: apiKeyCheck(ApiKeyTable.of(options.clients, config.names)),
+      checkApiKey: apiKeyCheck(new ApiKeys(awsApiKeyStore(options.clients, config.names))),
     }),
     ...(kafka.advertisedHost && { advertisedHost: kafka.advertisedHost }),
     ...(kafka.advertisedPort && { advertisedPort: kafka.advertisedPort }),

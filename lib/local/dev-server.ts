@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { serve } from '@hono/node-server'
-import { ApiKeyTable } from '../auth/api-key-table.ts'
+import { ApiKeys } from '../auth/api-keys.ts'
 import type { SluiceConfig } from '../config.ts'
 import { createApp } from '../http/app.ts'
 import { apiKeyAuthentication } from '../http/authenticate.ts'
@@ -10,6 +10,7 @@ import type { KafkaGateway } from '../kafka/gateway/server.ts'
 import { runEvery } from '../maintenance/schedule.ts'
 import type { GroupTimers } from '../runtime/services.ts'
 import { createServices } from '../runtime/services.ts'
+import { awsApiKeyStore } from '../storage/aws/api-keys.ts'
 import { createAwsClients, type EngineEndpoints } from '../storage/aws-clients.ts'
 import { bootstrapStorage } from './bootstrap.ts'
 import { type LocalEngines, startLocalEngines } from './engines.ts'
@@ -74,7 +75,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       maxRequestBytes: options.config.maxRequestBytes,
       maintenanceRunTasks: options.config.maintenanceRunTasks,
       ...(options.auth === 'api-key' && {
-        authenticate: apiKeyAuthentication(ApiKeyTable.of(clients, options.config.names)),
+        authenticate: apiKeyAuthentication(
+          new ApiKeys(awsApiKeyStore(clients, options.config.names)),
+        ),
       }),
     })
     const server = await new Promise<ReturnType<typeof serve>>((ready, fail) => {

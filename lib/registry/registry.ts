@@ -1,9 +1,8 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { LRUCache } from 'lru-cache'
 import { type BackoffPolicy, backoff } from '../common/backoff.ts'
 import { RetriableStorageError } from '../errors.ts'
-import type { AwsClients } from '../storage/aws-clients.ts'
-import type { StorageNames } from '../storage/tables.ts'
+import type { SchemaStore } from '../storage/ports/schemas.ts'
+import type { SubjectStore } from '../storage/ports/subjects.ts'
 import { compatibilityProblems, type EarlierVersion } from './compatibility.ts'
 import { type CompatibilityLevel, DEFAULT_COMPATIBILITY } from './compatibility-levels.ts'
 import {
@@ -18,7 +17,6 @@ import {
   VersionNotSoftDeletedError,
   VersionSoftDeletedError,
 } from './errors.ts'
-import { RegistryTable } from './registry-table.ts'
 import { type ParsedSchema, parseSchema, type SchemaSubmission } from './schema-types.ts'
 import {
   findVersion,
@@ -27,7 +25,6 @@ import {
   type VersionSelector,
   visibleVersions,
 } from './subject.ts'
-import { SubjectTable } from './subject-table.ts'
 
 /** A schema under its global id. */
 export interface RegisteredSchema {
@@ -44,6 +41,12 @@ export interface SubjectSchema extends RegisteredSchema {
 export interface SchemaUse {
   readonly subject: string
   readonly version: number
+}
+
+/** Where the registry keeps its state. */
+export interface RegistryStores {
+  readonly schemas: SchemaStore
+  readonly subjects: SubjectStore
 }
 
 /** A subject is a DynamoDB key: its UTF-8 form must fit the 2048-byte key limit. */
@@ -75,17 +78,17 @@ const CHANGE_ATTEMPTS = 50
 const SCHEMA_CACHE_ENTRIES = 2000
 
 /**
- * A Confluent-compatible schema registry on DynamoDB. Schemas get one global
- * id each, claimed by fingerprint; a subject's versions live in one item that
- * changes only by a write conditioned on the revision it was read at, so
+ * A Confluent-compatible schema registry. Schemas get one global id each,
+ * claimed by fingerprint; a subject's versions are stored whole and change
+ * only by a write conditioned on the revision they were read at, so
  * concurrent registrations of one schema yield one id and one version.
  */
 export class SchemaRegistry {
   private readonly cache = new LRUCache<number, RegisteredSchema>({ max: SCHEMA_CACHE_ENTRIES })
 
   constructor(
-    private readonly schemas: RegistryTable,
-    private readonly subjects: SubjectTable,
+    private readonly schemas: SchemaStore,
+    private readonly subjects: SubjectStore,
   ) {}
 
   async schemaById(id: number): Promise<RegisteredSchema> {
@@ -104,7 +107,7 @@ export class SchemaRegistry {
   /** The subject versions that use schema `id`. */
   async usesOf(id: number, includeDeleted: boolean): Promise<SchemaUse[]> {
     await this.schemaById(id)
-    return (await this.subjects.list()).flatMap((subject) =>
+    return (await this.allSubjects()).flatMap((subject) =>
       visibleVersions(subject, includeDeleted)
         .filter((entry) => entry.id === id)
         .map((entry) => ({ subject: subject.name, version: entry.version })),
@@ -112,7 +115,7 @@ export class SchemaRegistry {
   }
 
   async listSubjects(includeDeleted: boolean, prefix = ''): Promise<string[]> {
-    return (await this.subjects.list())
+    return (await this.allSubjects())
       .filter((subject) => subject.name.startsWith(prefix))
       .filter((subject) => visibleVersions(subject, includeDeleted).length > 0)
       .map((subject) => subject.name)
@@ -299,6 +302,12 @@ export class SchemaRegistry {
     return subject
   }
 
+  /** Every stored subject, in name order. */
+  private async allSubjects(): Promise<Subject[]> {
+    const subjects = await this.subjects.list()
+    return subjects.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  }
+
   private earlier(subject: Subject): Promise<EarlierVersion[]> {
     return Promise.all(
       visibleVersions(subject, false).map(async ({ version, id }) => ({
@@ -325,10 +334,6 @@ export class SchemaRegistry {
   }
 }
 
-export function createSchemaRegistry(clients: AwsClients, names: StorageNames): SchemaRegistry {
-  const documents = DynamoDBDocumentClient.from(clients.dynamodb)
-  return new SchemaRegistry(
-    new RegistryTable(documents, names.tables.registry),
-    new SubjectTable(documents, names.tables.subjects),
-  )
+export function createSchemaRegistry({ schemas, subjects }: RegistryStores): SchemaRegistry {
+  return new SchemaRegistry(schemas, subjects)
 }

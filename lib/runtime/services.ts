@@ -16,6 +16,7 @@ import type { InstanceOptions } from '../http/v2/instances/instance-options.ts'
 import { Maintenance } from '../maintenance/maintenance.ts'
 import type { MaintenanceOptions } from '../maintenance/options.ts'
 import { createSchemaRegistry, type SchemaRegistry } from '../registry/registry.ts'
+import { awsRegistryStores } from '../storage/aws/registry-stores.ts'
 import type { AwsClients } from '../storage/aws-clients.ts'
 import type { StorageNames } from '../storage/tables.ts'
 
@@ -62,6 +63,6 @@ export function createServices(
       options.consumerInstances,
     ),
     maintenance: new Maintenance(clients, names, options.maintenance),
-    registry: createSchemaRegistry(clients, names),
+    registry: createSchemaRegistry(awsRegistryStores(clients, names)),
   }
 }

@@ -1,10 +1,10 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { parseApiKey } from '../../lib/auth/api-key.ts'
-import { ApiKeyTable } from '../../lib/auth/api-key-table.ts'
+import { ApiKeys } from '../../lib/auth/api-keys.ts'
 import { runApiKeysCommand } from '../../lib/auth/api-keys-command.ts'
 import { apiKeyAuthentication } from '../../lib/http/authenticate.ts'
+import { awsApiKeyStore } from '../../lib/storage/aws/api-keys.ts'
 import type { TestStorage } from '../support/storage.ts'
 import {
   type ConsoleServer,
@@ -19,20 +19,16 @@ import {
 
 let server: ConsoleServer
 let browser: Browser
-let keys: ApiKeyTable
+let keys: ApiKeys
 
-const keyTable = (storage: TestStorage) =>
-  new ApiKeyTable(
-    DynamoDBDocumentClient.from(storage.clients.dynamodb),
-    storage.names.tables.apiKeys,
-  )
+const keysIn = (storage: TestStorage) => new ApiKeys(awsApiKeyStore(storage.clients, storage.names))
 
 beforeAll(async () => {
   ;[server, browser] = await Promise.all([
-    startConsoleServer((storage) => apiKeyAuthentication(keyTable(storage))),
+    startConsoleServer((storage) => apiKeyAuthentication(keysIn(storage))),
     launchBrowser(),
   ])
-  keys = keyTable(server.storage)
+  keys = keysIn(server.storage)
 }, 120_000)
 
 afterAll(async () => {

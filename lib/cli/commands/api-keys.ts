@@ -31,17 +31,23 @@ export function apiKeysCommand(io: CliIo): Command {
         return
       }
       // Loaded here: the AWS SDK would slow every other command's start.
-      const [{ configFromEnv }, { ApiKeyTable }, { createAwsClients }, { localEndpoints }] =
-        await Promise.all([
-          import('../../config.ts'),
-          import('../../auth/api-key-table.ts'),
-          import('../../storage/aws-clients.ts'),
-          import('../../local/endpoints-file.ts'),
-        ])
+      const [
+        { configFromEnv },
+        { ApiKeys },
+        { awsApiKeyStore },
+        { createAwsClients },
+        { localEndpoints },
+      ] = await Promise.all([
+        import('../../config.ts'),
+        import('../../auth/api-keys.ts'),
+        import('../../storage/aws/api-keys.ts'),
+        import('../../storage/aws-clients.ts'),
+        import('../../local/endpoints-file.ts'),
+      ])
       const { names } = configFromEnv()
       const engines = options.local ? await localEndpoints(options.dataDir) : undefined
-      const table = ApiKeyTable.of(createAwsClients(engines), names)
-      const code = await runApiKeysCommand(args, table, {
+      const keys = new ApiKeys(awsApiKeyStore(createAwsClients(engines), names))
+      const code = await runApiKeysCommand(args, keys, {
         out: (text) => io.stdout.write(`${text}\n`),
         err: (text) => io.stderr.write(`${text}\n`),
       })

@@ -6,7 +6,7 @@
  * Kafka's brokers do.
  */
 import { parseApiKey } from '../../auth/api-key.ts'
-import type { ApiKeyTable } from '../../auth/api-key-table.ts'
+import type { ApiKeys } from '../../auth/api-keys.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import type { SaslAuthenticateRequest } from '../protocol/messages/sasl-authenticate-request.ts'
 import type { SaslAuthenticateResponse } from '../protocol/messages/sasl-authenticate-response.ts'
@@ -20,8 +20,8 @@ export type ApiKeyCheck = (apiKey: string) => Promise<boolean>
 
 export type SaslState = 'start' | 'handshaken' | 'authenticated'
 
-/** The check against the api-keys table the HTTP API uses too. */
-export function apiKeyCheck(keys: ApiKeyTable): ApiKeyCheck {
+/** The check against the API keys the HTTP API accepts too. */
+export function apiKeyCheck(keys: ApiKeys): ApiKeyCheck {
   return async (text) => {
     const key = parseApiKey(text)
     return key !== undefined && (await keys.isLive(key))

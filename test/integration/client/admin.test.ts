@@ -1,9 +1,9 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiKeyTable } from '../../../lib/auth/api-key-table.ts'
+import { ApiKeys } from '../../../lib/auth/api-keys.ts'
 import { SluiceRequestError } from '../../../lib/client/errors.ts'
 import { Sluice } from '../../../lib/client/sluice.ts'
 import { apiKeyAuthentication } from '../../../lib/http/authenticate.ts'
+import { awsApiKeyStore } from '../../../lib/storage/aws/api-keys.ts'
 import { countingFetch, type ServedApp, serveApp, uniqueName } from './support.ts'
 
 let served: ServedApp
@@ -171,12 +171,9 @@ describe('the schema registry client', () => {
 
 describe('authentication', () => {
   it('sends an API key as a bearer token; without one the server refuses, once', async () => {
-    const table = new ApiKeyTable(
-      DynamoDBDocumentClient.from(served.storage.clients.dynamodb),
-      served.storage.names.tables.apiKeys,
-    )
-    const { apiKey } = await table.issue('client test', Date.now())
-    const guarded = await serveApp({ authenticate: apiKeyAuthentication(table) })
+    const keys = new ApiKeys(awsApiKeyStore(served.storage.clients, served.storage.names))
+    const { apiKey } = await keys.issue('client test', Date.now())
+    const guarded = await serveApp({ authenticate: apiKeyAuthentication(keys) })
     try {
       const withKey = new Sluice({
         url: guarded.url,

@@ -3,10 +3,9 @@ import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import getPort from 'get-port'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { ApiKeyTable } from '../../../lib/auth/api-key-table.ts'
+import { ApiKeys } from '../../../lib/auth/api-keys.ts'
 import { bundleKafkaGateway } from '../../../lib/infra/kafka-gateway-bundle.ts'
 import { localFunctionEnvironment } from '../../../lib/infra/local-lambda.ts'
 import { API_KEYS } from '../../../lib/kafka/protocol/apis.ts'
@@ -15,6 +14,7 @@ import type { ApiVersionsResponse } from '../../../lib/kafka/protocol/messages/a
 import type { MetadataResponse } from '../../../lib/kafka/protocol/messages/metadata-response.ts'
 import type { SaslAuthenticateResponse } from '../../../lib/kafka/protocol/messages/sasl-authenticate-response.ts'
 import type { SaslHandshakeResponse } from '../../../lib/kafka/protocol/messages/sasl-handshake-response.ts'
+import { awsApiKeyStore } from '../../../lib/storage/aws/api-keys.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 import { issueApiKey, METADATA_ALL_TOPICS } from './support.ts'
 import { WireClient } from './wire-client.ts'
@@ -105,10 +105,7 @@ describe('the Kafka gateway bundle, run as the container runs it', () => {
       SLUICE_KAFKA_ADVERTISED_PORT: '9094',
     })
     const { keyId, apiKey } = await issueApiKey(
-      new ApiKeyTable(
-        DynamoDBDocumentClient.from(storage.clients.dynamodb),
-        storage.names.tables.apiKeys,
-      ),
+      new ApiKeys(awsApiKeyStore(storage.clients, storage.names)),
     )
     const client = await WireClient.connect(gateway.bootstrap)
     const versions = await client.send<ApiVersionsResponse>(API_KEYS.ApiVersions, 3, {

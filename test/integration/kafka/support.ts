@@ -1,6 +1,5 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { afterAll, beforeAll } from 'vitest'
-import { ApiKeyTable } from '../../../lib/auth/api-key-table.ts'
+import { ApiKeys } from '../../../lib/auth/api-keys.ts'
 import { apiKeyCheck } from '../../../lib/kafka/gateway/sasl.ts'
 import {
   type KafkaGateway,
@@ -8,6 +7,7 @@ import {
   startKafkaGateway,
 } from '../../../lib/kafka/gateway/server.ts'
 import { type RecordBatchHeader, readBatchHeader } from '../../../lib/log/record-batch.ts'
+import { awsApiKeyStore } from '../../../lib/storage/aws/api-keys.ts'
 import { createHarness, type Harness } from '../http/support.ts'
 import { AnswerLosingProxy } from './answer-losing-proxy.ts'
 
@@ -26,10 +26,7 @@ export function useKafkaHarness({ sasl = false } = {}): () => KafkaHarness {
   let harness: KafkaHarness | undefined
   beforeAll(async () => {
     const http = await createHarness()
-    const keys = new ApiKeyTable(
-      DynamoDBDocumentClient.from(http.storage.clients.dynamodb),
-      http.storage.names.tables.apiKeys,
-    )
+    const keys = new ApiKeys(awsApiKeyStore(http.storage.clients, http.storage.names))
     const gateway = await startTestGateway(http, sasl ? { checkApiKey: apiKeyCheck(keys) } : {})
     harness = { http, gateway, issueApiKey: () => issueApiKey(keys) }
   })
@@ -83,10 +80,10 @@ export async function gatewayLosingAnAnswer(
   }
 }
 
-/** Issues a key in an api-keys table: its id (the SASL/PLAIN username) and the key (the password). */
-export async function issueApiKey(keys: ApiKeyTable): Promise<{ keyId: string; apiKey: string }> {
-  const { item, apiKey } = await keys.issue('kafka test', Date.now())
-  return { keyId: item.keyId, apiKey }
+/** Issues a key: its id (the SASL/PLAIN username) and the key (the password). */
+export async function issueApiKey(keys: ApiKeys): Promise<{ keyId: string; apiKey: string }> {
+  const { record, apiKey } = await keys.issue('kafka test', Date.now())
+  return { keyId: record.keyId, apiKey }
 }
 
 /** A Metadata request body (v4) for every topic. */

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gunzipSync } from 'node:zlib'
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda'
 import { build } from 'esbuild'
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
-import { ApiKeyTable } from '../../../lib/auth/api-key-table.ts'
+import { ApiKeys } from '../../../lib/auth/api-keys.ts'
 import type { AuthMode } from '../../../lib/auth/auth-mode.ts'
 import { CONSOLE_BUNDLE } from '../../../lib/console/bundle.generated.ts'
 import { synthesizeApiBundle } from '../../../lib/infra/api-bundle.ts'
@@ -18,6 +17,7 @@ import {
   localContext,
   localFunctionEnvironment,
 } from '../../../lib/infra/local-lambda.ts'
+import { awsApiKeyStore } from '../../../lib/storage/aws/api-keys.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 
 type Handler = (
@@ -108,8 +108,7 @@ describe('the API bundle from cdk.out', () => {
 
     beforeAll(async () => {
       handler = await loadHandler('api-key')
-      const documents = DynamoDBDocumentClient.from(storage.clients.dynamodb)
-      const keys = new ApiKeyTable(documents, storage.names.tables.apiKeys)
+      const keys = new ApiKeys(awsApiKeyStore(storage.clients, storage.names))
       authorization = `Bearer ${(await keys.issue('bundle test', Date.now())).apiKey}`
     })
 

@@ -6,24 +6,14 @@ import {
   PutCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb'
-import { type BackoffPolicy, backoff } from '../common/backoff.ts'
-import { RetriableStorageError } from '../errors.ts'
-import { type CompatibilityLevel, parseCompatibilityLevel } from './compatibility-levels.ts'
-import type { SchemaType } from './schema-types.ts'
-
-/** A schema as stored under its id; never changed once written. */
-export interface StoredSchema {
-  readonly id: number
-  readonly schemaType: SchemaType
-  readonly schema: string
-  readonly fingerprint: string
-}
-
-export interface NewSchema {
-  readonly schemaType: SchemaType
-  readonly text: string
-  readonly fingerprint: string
-}
+import { type BackoffPolicy, backoff } from '../../common/backoff.ts'
+import { RetriableStorageError } from '../../errors.ts'
+import {
+  type CompatibilityLevel,
+  parseCompatibilityLevel,
+} from '../../registry/compatibility-levels.ts'
+import type { SchemaType } from '../../registry/schema-types.ts'
+import type { NewSchema, SchemaStore, StoredSchema } from '../ports/schemas.ts'
 
 const COUNTER_KEY = 'counter/schema-id'
 const GLOBAL_CONFIG_KEY = 'config/global'
@@ -40,7 +30,7 @@ const ALLOCATION_ATTEMPTS = 50
  * The registry table: schemas by id, the fingerprint that keeps one id per
  * schema, the id counter and the global compatibility level.
  */
-export class RegistryTable {
+export class DynamoDbSchemaStore implements SchemaStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly table: string,

@@ -6,8 +6,9 @@ import {
   PutCommand,
   paginateScan,
 } from '@aws-sdk/lib-dynamodb'
-import type { CompatibilityLevel } from './compatibility-levels.ts'
-import { emptySubject, type Subject, type SubjectVersion } from './subject.ts'
+import type { CompatibilityLevel } from '../../registry/compatibility-levels.ts'
+import { emptySubject, type Subject, type SubjectVersion } from '../../registry/subject.ts'
+import type { SubjectStore } from '../ports/subjects.ts'
 
 interface SubjectItem {
   readonly subject: string
@@ -26,13 +27,12 @@ function fromItem(item: SubjectItem): Subject {
 }
 
 /** The subjects table: one item per subject, changed only by writes conditioned on its revision. */
-export class SubjectTable {
+export class DynamoDbSubjectStore implements SubjectStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
 
-  /** The subject as stored, or an empty one (revision 0) if it has never been written. */
   async get(name: string): Promise<Subject> {
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.table, Key: { subject: name }, ConsistentRead: true }),
@@ -49,14 +49,9 @@ export class SubjectTable {
     for await (const page of pages) {
       subjects.push(...((page.Items ?? []) as SubjectItem[]).map(fromItem))
     }
-    return subjects.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    return subjects
   }
 
-  /**
-   * Replaces the subject read at `current.revision` with `next`; a subject left
-   * with no versions and no level of its own is removed. False when another
-   * writer changed it first: nothing was written, and the caller reads again.
-   */
   async replace(current: Subject, next: Omit<Subject, 'revision'>): Promise<boolean> {
     const expectation =
       current.revision === 0
