@@ -6,8 +6,8 @@ import {
   PartitionNotFoundError,
   TopicNotFoundError,
 } from '../errors.ts'
-import type { PartitionHead, PartitionHeads } from '../storage/partition-heads.ts'
-import type { TopicItem, TopicTable } from '../storage/topic-table.ts'
+import type { PartitionHead, PartitionHeads } from '../storage/ports/log.ts'
+import type { TopicItem, TopicStore } from '../storage/ports/topics.ts'
 import {
   validateTopicConfig,
   validateTopicConfigName,
@@ -61,7 +61,7 @@ export class Topics {
   })
 
   constructor(
-    private readonly table: TopicTable,
+    private readonly table: TopicStore,
     private readonly heads: PartitionHeads,
     private readonly clock: () => number = Date.now,
   ) {}
