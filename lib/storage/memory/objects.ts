@@ -14,6 +14,7 @@ interface StoredObject {
 export class MemoryObjectStore implements ObjectStore {
   private readonly objects = new Map<string, StoredObject>()
 
+  /** `clock` stamps when each object was written, as S3's own clock does. */
   constructor(private readonly clock: () => number = Date.now) {}
 
   async put(key: string, body: Uint8Array): Promise<void> {

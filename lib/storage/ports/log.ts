@@ -118,7 +118,10 @@ export class CommitConflictError extends Error {
   override readonly name = 'CommitConflictError'
   constructor(
     readonly reasons: readonly string[],
-    /** The partitions whose head or index item conflicted. */
+    /**
+     * The partitions whose head or index item conflicted, whose log ends the
+     * caller no longer knows; none when only the producer's conditions failed.
+     */
     readonly partitions: readonly number[] = [],
   ) {
     super(`Commit lost a race (${reasons.join(', ')})`)
