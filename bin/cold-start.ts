@@ -21,6 +21,7 @@ import {
 } from '../lib/infra/local-lambda.ts'
 import { bootstrapStorage } from '../lib/local/bootstrap.ts'
 import { startLocalEngines } from '../lib/local/engines.ts'
+import { awsLogStores } from '../lib/storage/aws/log-stores.ts'
 import { createAwsClients } from '../lib/storage/aws-clients.ts'
 import { storageNamesForPrefix } from '../lib/storage/tables.ts'
 
@@ -49,7 +50,10 @@ try {
   const names = storageNamesForPrefix(`cold-${randomBytes(4).toString('hex')}`)
   const clients = createAwsClients(engines)
   await bootstrapStorage(clients, names)
-  await createBroker(clients, names).topics.create({ name: 'orders', partitionsCount: 1 })
+  await createBroker(awsLogStores(clients, names)).topics.create({
+    name: 'orders',
+    partitionsCount: 1,
+  })
 
   const env = {
     ...process.env,

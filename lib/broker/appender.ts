@@ -17,9 +17,12 @@ import {
   MAX_IDEMPOTENT_PARTITIONS_PER_COMMIT,
   MAX_PARTITIONS_PER_COMMIT,
   type PartitionAppend,
-} from '../storage/log-commit.ts'
-import type { ObjectStore } from '../storage/object-store.ts'
-import type { PartitionHeads } from '../storage/partition-heads.ts'
+  type PartitionHeads,
+  type SegmentEntry,
+} from '../storage/ports/log.ts'
+import type { ObjectStore } from '../storage/ports/objects.ts'
+import type { ProducerStateWrite, ProducerStore, ProducerView } from '../storage/ports/producers.ts'
+import type { TopicItem } from '../storage/ports/topics.ts'
 import {
   checkSequence,
   type ProducerIdentity,
@@ -27,10 +30,7 @@ import {
   type SequenceVerdict,
   stateAfterAppend,
 } from '../storage/producer-sequences.ts'
-import type { ProducerStateWrite, ProducerTable, ProducerView } from '../storage/producer-table.ts'
-import type { SegmentEntry } from '../storage/segment-index.ts'
 import { storageErrorFor } from '../storage/storage-errors.ts'
-import type { TopicItem } from '../storage/topic-table.ts'
 import { type BrokerMetrics, NO_BROKER_METRICS } from './broker-metrics.ts'
 import { KnownLogEnds } from './known-log-ends.ts'
 import { PartitionTurns } from './partition-turns.ts'
@@ -153,7 +153,7 @@ export class LogAppender {
     private readonly objects: ObjectStore,
     private readonly heads: PartitionHeads,
     private readonly committer: LogCommitter,
-    private readonly producers: ProducerTable,
+    private readonly producers: ProducerStore,
     options: Partial<AppenderOptions> = {},
   ) {
     this.options = { ...DEFAULT_APPENDER_OPTIONS, ...options }

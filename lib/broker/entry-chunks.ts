@@ -1,7 +1,7 @@
 import { readBatchHeader } from '../log/record-batch.ts'
-import type { ObjectStore } from '../storage/object-store.ts'
 import type { Chunk } from '../storage/offset-index.ts'
-import type { SegmentEntry } from '../storage/segment-index.ts'
+import type { SegmentEntry } from '../storage/ports/log.ts'
+import type { ObjectStore } from '../storage/ports/objects.ts'
 
 /** A chunk of an entry's bytes, whole batches, and what to add to their stored offsets. */
 export interface FetchedChunk {

@@ -1,4 +1,4 @@
-import type { SegmentEntry } from '../storage/segment-index.ts'
+import type { SegmentEntry } from '../storage/ports/log.ts'
 
 /** What a read still wants: about so many records or bytes. */
 export interface Wanting {

@@ -1,7 +1,6 @@
 import { type BackoffPolicy, backoff } from '../common/backoff.ts'
 import { OffsetOutOfRangeError, RetriableStorageError } from '../errors.ts'
-import type { PartitionHeads } from '../storage/partition-heads.ts'
-import type { SegmentEntry, SegmentIndex } from '../storage/segment-index.ts'
+import type { PartitionHeads, SegmentEntry, SegmentIndex } from '../storage/ports/log.ts'
 
 export interface IndexWalkSources {
   readonly segments: SegmentIndex

@@ -1,7 +1,7 @@
 import { sequenceAfter } from '../common/sequences.ts'
 import { BadRequestError, InvalidRecordError, type SluiceError } from '../errors.ts'
+import type { TopicItem } from '../storage/ports/topics.ts'
 import type { ProducerIdentity } from '../storage/producer-sequences.ts'
-import type { TopicItem } from '../storage/topic-table.ts'
 import type { AppendOutcome, LogAppender } from './appender.ts'
 import type { ProduceRecord } from './produce-record.ts'
 import { checkRecords, type RecordRejection } from './record-checks.ts'

@@ -4,11 +4,15 @@ import { OffsetOutOfRangeError } from '../errors.ts'
 import type { StoredRecord } from '../log/record.ts'
 import { decodeOwnedRecordBatches } from '../log/record-batch.ts'
 import { partitionKey } from '../storage/keys.ts'
-import { ObjectNotFoundError, type ObjectStore } from '../storage/object-store.ts'
 import { chunkFor, decodeOffsetIndex } from '../storage/offset-index.ts'
-import type { PartitionHead, PartitionHeads } from '../storage/partition-heads.ts'
-import type { SegmentEntry, SegmentIndex } from '../storage/segment-index.ts'
-import type { TopicItem } from '../storage/topic-table.ts'
+import type {
+  PartitionHead,
+  PartitionHeads,
+  SegmentEntry,
+  SegmentIndex,
+} from '../storage/ports/log.ts'
+import { ObjectNotFoundError, type ObjectStore } from '../storage/ports/objects.ts'
+import type { TopicItem } from '../storage/ports/topics.ts'
 import { type BrokerMetrics, NO_BROKER_METRICS } from './broker-metrics.ts'
 import { fetchChunk } from './entry-chunks.ts'
 import { FetchWindow, type Wanting } from './fetch-window.ts'

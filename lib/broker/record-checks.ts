@@ -5,7 +5,7 @@ import {
   type SluiceError,
 } from '../errors.ts'
 import { recordBatchSize } from '../log/record-batch.ts'
-import type { TopicItem } from '../storage/topic-table.ts'
+import type { TopicItem } from '../storage/ports/topics.ts'
 import type { ProduceRecord } from './produce-record.ts'
 import { hasCleanupPolicy, topicConfigValue } from './topic-configs.ts'
 

@@ -6,8 +6,8 @@ import {
   PartitionNotFoundError,
   TopicNotFoundError,
 } from '../errors.ts'
-import type { PartitionHead, PartitionHeads } from '../storage/partition-heads.ts'
-import type { TopicItem, TopicTable } from '../storage/topic-table.ts'
+import type { PartitionHead, PartitionHeads } from '../storage/ports/log.ts'
+import type { TopicItem, TopicStore } from '../storage/ports/topics.ts'
 import {
   validateTopicConfig,
   validateTopicConfigName,
@@ -61,7 +61,7 @@ export class Topics {
   })
 
   constructor(
-    private readonly table: TopicTable,
+    private readonly store: TopicStore,
     private readonly heads: PartitionHeads,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -79,13 +79,13 @@ export class Topics {
       configs,
       createdAt: this.clock(),
     }
-    if (!request.validateOnly) await this.changing(topic.name, () => this.table.create(topic))
+    if (!request.validateOnly) await this.changing(topic.name, () => this.store.create(topic))
     return topic
   }
 
   /** The topic as stored now (a strongly consistent read). */
   async describe(name: string): Promise<TopicItem> {
-    const topic = await this.table.get(name)
+    const topic = await this.store.get(name)
     if (!topic) throw new TopicNotFoundError(name)
     return topic
   }
@@ -117,7 +117,7 @@ export class Topics {
   }
 
   list(): Promise<TopicItem[]> {
-    return this.table.list()
+    return this.store.list()
   }
 
   /**
@@ -127,7 +127,7 @@ export class Topics {
    */
   async delete(name: string): Promise<void> {
     const topic = await this.describe(name)
-    await this.changing(name, () => this.table.delete(topic))
+    await this.changing(name, () => this.store.delete(topic))
   }
 
   async increasePartitions(name: string, partitionsCount: number): Promise<TopicItem> {
@@ -139,7 +139,7 @@ export class Topics {
         `Topic '${name}' already has ${topic.partitionsCount} partitions; the count can only grow.`,
       )
     }
-    await this.changing(name, () => this.table.increasePartitions(topic, partitionsCount))
+    await this.changing(name, () => this.store.increasePartitions(topic, partitionsCount))
     return { ...topic, partitionsCount }
   }
 
@@ -165,7 +165,7 @@ export class Topics {
     }
     const topic = await this.describe(name)
     if (!validateOnly)
-      await this.changing(name, () => this.table.alterConfigs(topic, { set, remove }))
+      await this.changing(name, () => this.store.alterConfigs(topic, { set, remove }))
     const configs = { ...topic.configs, ...set }
     for (const config of remove) delete configs[config]
     return { ...topic, configs }

@@ -1,7 +1,7 @@
 import type { LogReader, StartPosition } from '../broker/reader.ts'
 import type { Topics } from '../broker/topics.ts'
 import { BadRequestError, RetriableStorageError } from '../errors.ts'
-import type { TopicItem } from '../storage/topic-table.ts'
+import type { TopicItem } from '../storage/ports/topics.ts'
 import type { GroupCoordinator, OffsetToCommit } from './coordinator.ts'
 import { ConsumerGroupNotFoundError, GroupNotEmptyError, UnknownMemberIdError } from './errors.ts'
 import { type GroupRecord, heldBy, type MemberRecord } from './group-records.ts'

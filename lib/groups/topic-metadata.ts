@@ -1,6 +1,6 @@
 import type { Topics } from '../broker/topics.ts'
 import { TopicNotFoundError } from '../errors.ts'
-import type { TopicItem } from '../storage/topic-table.ts'
+import type { TopicItem } from '../storage/ports/topics.ts'
 import type { TopicSnapshot } from './group-records.ts'
 import type { Subscription } from './subscription.ts'
 

@@ -7,8 +7,8 @@ import { hasCleanupPolicy, topicConfigValue } from '../broker/topic-configs.ts'
 import { recordSizeInBatch } from '../log/record-batch.ts'
 import { type TimestampRange, timestampRange } from '../log/timestamp-range.ts'
 import { OFFSET_INDEX_STRIDE_BYTES } from '../storage/offset-index.ts'
-import type { SegmentEntry } from '../storage/segment-index.ts'
-import type { TopicItem } from '../storage/topic-table.ts'
+import type { SegmentEntry } from '../storage/ports/log.ts'
+import type { TopicItem } from '../storage/ports/topics.ts'
 import { encodeCompactedSpan } from './compacted-batches.ts'
 import {
   liveEntries,

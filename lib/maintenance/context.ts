@@ -1,8 +1,12 @@
 import pMap from 'p-map'
-import type { ObjectStore } from '../storage/object-store.ts'
-import type { PartitionHead, PartitionHeads } from '../storage/partition-heads.ts'
-import type { SegmentEntry, SegmentIndex } from '../storage/segment-index.ts'
-import type { TopicItem } from '../storage/topic-table.ts'
+import type {
+  PartitionHead,
+  PartitionHeads,
+  SegmentEntry,
+  SegmentIndex,
+} from '../storage/ports/log.ts'
+import type { ObjectStore } from '../storage/ports/objects.ts'
+import type { TopicItem } from '../storage/ports/topics.ts'
 import type { Budget } from './budget.ts'
 import type { IndexRewriter } from './index-rewrite.ts'
 import type { PartitionLease } from './leases.ts'

@@ -6,9 +6,9 @@ import {
   topicIdOfPartitionKey,
   topicObjectPrefix,
 } from '../storage/keys.ts'
-import type { ListedObject, ObjectStore } from '../storage/object-store.ts'
+import type { ListedObject, ObjectStore } from '../storage/ports/objects.ts'
+import type { TopicStore } from '../storage/ports/topics.ts'
 import type { StorageNames } from '../storage/tables.ts'
-import type { TopicTable } from '../storage/topic-table.ts'
 import type { Budget } from './budget.ts'
 import type { MaintenanceOptions } from './options.ts'
 import type { GcReport } from './report.ts'
@@ -53,7 +53,7 @@ export class GarbageCollector {
     private readonly documents: DynamoDBDocumentClient,
     private readonly objects: ObjectStore,
     private readonly tables: StorageNames['tables'],
-    private readonly topics: TopicTable,
+    private readonly topics: TopicStore,
     private readonly options: MaintenanceOptions,
   ) {}
 

@@ -6,9 +6,9 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
 import { type BackoffPolicy, backoff } from '../common/backoff.ts'
+import type { SegmentItem } from '../storage/aws/segment-index.ts'
 import { partitionKey } from '../storage/keys.ts'
-import { CommitConflictError } from '../storage/log-commit.ts'
-import type { SegmentEntry, SegmentItem } from '../storage/segment-index.ts'
+import { CommitConflictError, type SegmentEntry } from '../storage/ports/log.ts'
 import type { StorageNames } from '../storage/tables.ts'
 import { LeaseLostError, type PartitionLease } from './leases.ts'
 

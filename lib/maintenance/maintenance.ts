@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { TopicNotFoundError } from '../errors.ts'
+import { S3ObjectStore } from '../storage/aws/objects.ts'
+import { DynamoDbPartitionHeads } from '../storage/aws/partition-heads.ts'
+import { DynamoDbSegmentIndex } from '../storage/aws/segment-index.ts'
+import { DynamoDbTopicStore } from '../storage/aws/topics.ts'
 import type { AwsClients } from '../storage/aws-clients.ts'
 import { partitionKey } from '../storage/keys.ts'
-import { ObjectStore } from '../storage/object-store.ts'
-import { PartitionHeads } from '../storage/partition-heads.ts'
-import { SegmentIndex } from '../storage/segment-index.ts'
+import type { TopicItem, TopicStore } from '../storage/ports/topics.ts'
 import type { StorageNames } from '../storage/tables.ts'
-import { type TopicItem, TopicTable } from '../storage/topic-table.ts'
 import { Budget } from './budget.ts'
 import { compact, compactionDue } from './compaction.ts'
 import {
@@ -77,7 +78,7 @@ interface PartitionVisit {
  */
 export class Maintenance {
   private readonly options: MaintenanceOptions
-  private readonly topics: TopicTable
+  private readonly topics: TopicStore
   private readonly context: MaintenanceContext
   private readonly leases: PartitionLeases
   private readonly collector: GarbageCollector
@@ -86,13 +87,13 @@ export class Maintenance {
   constructor(clients: AwsClients, names: StorageNames, options: Partial<MaintenanceOptions> = {}) {
     const resolved = { ...DEFAULT_MAINTENANCE_OPTIONS, ...options }
     const documents = DynamoDBDocumentClient.from(clients.dynamodb)
-    const objects = new ObjectStore(clients.s3, names.bucket)
+    const objects = new S3ObjectStore(clients.s3, names.bucket)
     this.options = resolved
-    this.topics = new TopicTable(documents, names.tables.topics)
+    this.topics = new DynamoDbTopicStore(documents, names.tables.topics)
     this.context = {
       objects,
-      segments: new SegmentIndex(documents, names.tables.segments),
-      heads: new PartitionHeads(documents, names.tables.partitions),
+      segments: new DynamoDbSegmentIndex(documents, names.tables.segments),
+      heads: new DynamoDbPartitionHeads(documents, names.tables.partitions),
       rewriter: new IndexRewriter(documents, names.tables),
       options: resolved,
     }

@@ -6,8 +6,8 @@ import {
 } from '../broker/payload-formats.ts'
 import { topicConfigValue } from '../broker/topic-configs.ts'
 import { timestampRange } from '../log/timestamp-range.ts'
-import type { SegmentEntry } from '../storage/segment-index.ts'
-import type { TopicItem } from '../storage/topic-table.ts'
+import type { SegmentEntry } from '../storage/ports/log.ts'
+import type { TopicItem } from '../storage/ports/topics.ts'
 import {
   fetchEntries,
   liveEntries,

@@ -1,7 +1,6 @@
 import { hasCleanupPolicy, topicConfigValue } from '../broker/topic-configs.ts'
-import type { PartitionHead } from '../storage/partition-heads.ts'
-import type { SegmentEntry } from '../storage/segment-index.ts'
-import type { TopicItem } from '../storage/topic-table.ts'
+import type { PartitionHead, SegmentEntry } from '../storage/ports/log.ts'
+import type { TopicItem } from '../storage/ports/topics.ts'
 import {
   type MaintenanceContext,
   type PartitionView,

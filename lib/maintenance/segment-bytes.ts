@@ -6,7 +6,7 @@ import {
   readBatchHeader,
   withBaseOffset,
 } from '../log/record-batch.ts'
-import type { SegmentEntry } from '../storage/segment-index.ts'
+import type { SegmentEntry } from '../storage/ports/log.ts'
 
 /** An index entry and the bytes it points to disagree about the offsets they hold. */
 export class SegmentMismatchError extends Error {

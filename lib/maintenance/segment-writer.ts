@@ -1,6 +1,6 @@
 import { segmentObjectKey } from '../storage/keys.ts'
 import { buildOffsetIndex } from '../storage/offset-index.ts'
-import type { SegmentEntry } from '../storage/segment-index.ts'
+import type { SegmentEntry } from '../storage/ports/log.ts'
 import type { MaintenanceContext, PartitionWork } from './context.ts'
 
 /** A segment's bytes and what its index entry says about them. */

@@ -16,6 +16,7 @@ import type { InstanceOptions } from '../http/v2/instances/instance-options.ts'
 import { Maintenance } from '../maintenance/maintenance.ts'
 import type { MaintenanceOptions } from '../maintenance/options.ts'
 import { createSchemaRegistry, type SchemaRegistry } from '../registry/registry.ts'
+import { awsLogStores } from '../storage/aws/log-stores.ts'
 import { awsRegistryStores } from '../storage/aws/registry-stores.ts'
 import type { AwsClients } from '../storage/aws-clients.ts'
 import type { StorageNames } from '../storage/tables.ts'
@@ -47,7 +48,7 @@ export function createServices(
   options: ServiceOptions = {},
 ): Services {
   const documents = DynamoDBDocumentClient.from(clients.dynamodb)
-  const broker = createBroker(clients, names, {
+  const broker = createBroker(awsLogStores(clients, names), {
     ...(options.appender && { appender: options.appender }),
     ...(options.reader && { reader: options.reader }),
   })

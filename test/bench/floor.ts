@@ -9,7 +9,7 @@ import type { PlannedRequest } from './workload.ts'
  * The storage floor: what a produce request costs the engines with no Sluice in
  * between. One S3 PutObject of the bytes Sluice's ingest object would hold, then
  * one TransactWriteItems of the shape Sluice's commit has (see
- * lib/storage/log-commit.ts): a condition check on a topic item, and per
+ * lib/storage/aws/log-commit.ts): a condition check on a topic item, and per
  * touched partition a conditional head update and a new index item of the same
  * attributes. The items are scratch items no topic owns, and every producer
  * has its own heads, so the floor never loses a race: it is the uncontended

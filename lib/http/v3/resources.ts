@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../../broker/topic-configs.ts'
-import type { TopicItem } from '../../storage/topic-table.ts'
+import type { TopicItem } from '../../storage/ports/topics.ts'
 
 /**
  * The REST Proxy v3 resource shapes: each carries its kind, a self link and a

@@ -16,8 +16,8 @@ import {
   stampLogAppendTime,
   withBaseOffset,
 } from '../../log/record-batch.ts'
+import type { TopicItem } from '../../storage/ports/topics.ts'
 import type { ProducerIdentity } from '../../storage/producer-sequences.ts'
-import type { TopicItem } from '../../storage/topic-table.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 import { producerOfBatches } from './batch-producer.ts'
 

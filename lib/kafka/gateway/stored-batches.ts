@@ -8,7 +8,7 @@ import { fetchChunk } from '../../broker/entry-chunks.ts'
 import { walkIndex } from '../../broker/index-walk.ts'
 import { batchByteLength, readBatchHeader, withBaseOffset } from '../../log/record-batch.ts'
 import { chunkFor, decodeOffsetIndex } from '../../storage/offset-index.ts'
-import type { TopicItem } from '../../storage/topic-table.ts'
+import type { TopicItem } from '../../storage/ports/topics.ts'
 
 /** Index entries looked up per query; a fetch rarely needs more. */
 const INDEX_PAGE = 8

@@ -1,5 +1,4 @@
-import type { PartitionHead } from '../partition-heads.ts'
-import type { SegmentEntry } from '../segment-index.ts'
+import type { PartitionHead, SegmentEntry } from '../ports/log.ts'
 
 /**
  * The log's tables, held in memory: the partition heads and the segment index.

@@ -2,8 +2,8 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3'
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { produce } from '../../../lib/broker/produce.ts'
 import { CommitOutcomeUnknownError, RetriableStorageError } from '../../../lib/errors.ts'
-import { MAX_PARTITIONS_PER_COMMIT } from '../../../lib/storage/log-commit.ts'
-import type { TopicItem } from '../../../lib/storage/topic-table.ts'
+import { MAX_PARTITIONS_PER_COMMIT } from '../../../lib/storage/ports/log.ts'
+import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 import {
   countCommands,
   failCommand,

@@ -11,10 +11,10 @@ import {
   UnknownProducerIdError,
 } from '../../../lib/errors.ts'
 import { readBatchHeader } from '../../../lib/log/record-batch.ts'
-import { MAX_IDEMPOTENT_PARTITIONS_PER_COMMIT } from '../../../lib/storage/log-commit.ts'
-import { ObjectStore } from '../../../lib/storage/object-store.ts'
+import { S3ObjectStore } from '../../../lib/storage/aws/objects.ts'
+import { MAX_IDEMPOTENT_PARTITIONS_PER_COMMIT } from '../../../lib/storage/ports/log.ts'
+import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 import type { ProducerIdentity } from '../../../lib/storage/producer-sequences.ts'
-import type { TopicItem } from '../../../lib/storage/topic-table.ts'
 import { countCommands, loseResponse } from '../../support/faults.ts'
 import {
   createTestBroker,
@@ -220,7 +220,7 @@ describe('an idempotent produce', () => {
     await produce(ctx.broker.appender, topic, sequenced(0, 1, ['b', 'c']), producer)
     const [, entry] = await indexEntries(ctx.broker, topic, 0)
     if (!entry) throw new Error('the second batch has no index entry')
-    const objects = new ObjectStore(ctx.storage.clients.s3, ctx.storage.names.bucket)
+    const objects = new S3ObjectStore(ctx.storage.clients.s3, ctx.storage.names.bucket)
     const bytes = await objects.getRange(entry.objectKey, entry.byteOffset, entry.byteLength)
     expect(readBatchHeader(bytes)).toMatchObject({
       producerId: producer.producerId,

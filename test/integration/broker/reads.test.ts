@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import type { ReadRequest } from '../../../lib/broker/reader.ts'
 import { OffsetOutOfRangeError } from '../../../lib/errors.ts'
-import type { TopicItem } from '../../../lib/storage/topic-table.ts'
+import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 import { countCommands } from '../../support/faults.ts'
 import {
   createTestBroker,

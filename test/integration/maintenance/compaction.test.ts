@@ -5,9 +5,10 @@ import { produce } from '../../../lib/broker/produce.ts'
 import type { ProduceRecord } from '../../../lib/broker/produce-record.ts'
 import { InvalidRecordError } from '../../../lib/errors.ts'
 import { decodeRecordBatches, readBatchHeader } from '../../../lib/log/record-batch.ts'
-import { ObjectStore } from '../../../lib/storage/object-store.ts'
+import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
+import { S3ObjectStore } from '../../../lib/storage/aws/objects.ts'
+import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 import type { ProducerIdentity } from '../../../lib/storage/producer-sequences.ts'
-import type { TopicItem } from '../../../lib/storage/topic-table.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 import { indexEntries, produceOk, utf8 } from '../broker/helpers.ts'
 import { HOUR, maintenanceOn, partitionReport, readLog, run } from './support.ts'
@@ -17,7 +18,7 @@ let broker: Broker
 
 beforeAll(async () => {
   storage = await createTestStorage()
-  broker = createBroker(storage.clients, storage.names)
+  broker = createBroker(awsLogStores(storage.clients, storage.names))
 })
 
 function keyed(key: string, value: string | null, timestamp?: number): ProduceRecord {
@@ -96,7 +97,7 @@ describe('a compacted topic', () => {
   it('writes batches that keep the offsets and cover the whole span, gaps inside', async () => {
     const [entry] = await indexEntries(broker, topic, 0)
     if (!entry) throw new Error('expected one entry')
-    const bytes = await new ObjectStore(storage.clients.s3, storage.names.bucket).getRange(
+    const bytes = await new S3ObjectStore(storage.clients.s3, storage.names.bucket).getRange(
       entry.objectKey,
       entry.byteOffset,
       entry.byteLength,
@@ -173,7 +174,7 @@ describe("an idempotent producer's batches", () => {
     if (!entry) throw new Error('expected one entry')
     expect(others).toEqual([])
     expect(entry).toMatchObject({ baseOffset: 0, lastOffset: 6, recordCount: 5 })
-    const bytes = await new ObjectStore(storage.clients.s3, storage.names.bucket).getRange(
+    const bytes = await new S3ObjectStore(storage.clients.s3, storage.names.bucket).getRange(
       entry.objectKey,
       entry.byteOffset,
       entry.byteLength,

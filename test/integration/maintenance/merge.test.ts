@@ -6,10 +6,11 @@ import type { Payload, ProduceRecord } from '../../../lib/broker/produce-record.
 import type { ReadRequest } from '../../../lib/broker/reader.ts'
 import { decodeRecordBatches, readBatchHeader } from '../../../lib/log/record-batch.ts'
 import type { MaintenanceReport } from '../../../lib/maintenance/report.ts'
+import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
+import { S3ObjectStore } from '../../../lib/storage/aws/objects.ts'
 import { partitionKey } from '../../../lib/storage/keys.ts'
-import { ObjectStore } from '../../../lib/storage/object-store.ts'
 import { OFFSET_INDEX_STRIDE_BYTES } from '../../../lib/storage/offset-index.ts'
-import type { TopicItem } from '../../../lib/storage/topic-table.ts'
+import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 import { countCommands } from '../../support/faults.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 import { indexEntries, produceOk, range, utf8 } from '../broker/helpers.ts'
@@ -28,7 +29,7 @@ let broker: Broker
 
 beforeAll(async () => {
   storage = await createTestStorage()
-  broker = createBroker(storage.clients, storage.names)
+  broker = createBroker(awsLogStores(storage.clients, storage.names))
 })
 
 const payload = (format: SchemalessFormat, text: string): Payload => ({
@@ -95,7 +96,7 @@ describe('merging many small ingest ranges', () => {
   })
 
   it('writes segments of Kafka RecordBatch v2 at their real offsets, servable as they are', async () => {
-    const objects = new ObjectStore(storage.clients.s3, storage.names.bucket)
+    const objects = new S3ObjectStore(storage.clients.s3, storage.names.bucket)
     const entries = await indexEntries(broker, topic, 0)
     expect(entries.length).toBeLessThanOrEqual(15)
     let expected = 0

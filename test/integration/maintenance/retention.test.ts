@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { type Broker, createBroker } from '../../../lib/broker/broker.ts'
 import type { ProduceRecord } from '../../../lib/broker/produce-record.ts'
 import { OffsetOutOfRangeError } from '../../../lib/errors.ts'
-import type { TopicItem } from '../../../lib/storage/topic-table.ts'
+import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
+import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 import { indexEntries, produceOk, range, utf8 } from '../broker/helpers.ts'
 import { dieAt, HOUR, maintenanceOn, partitionReport, readLog, run } from './support.ts'
@@ -12,7 +13,7 @@ let broker: Broker
 
 beforeAll(async () => {
   storage = await createTestStorage()
-  broker = createBroker(storage.clients, storage.names)
+  broker = createBroker(awsLogStores(storage.clients, storage.names))
 })
 
 /** A request of two records of 100-byte values, with the timestamp given. */

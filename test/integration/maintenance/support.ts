@@ -8,10 +8,11 @@ import { Maintenance } from '../../../lib/maintenance/maintenance.ts'
 import type { LogLine, MaintenanceOptions } from '../../../lib/maintenance/options.ts'
 import type { MaintenanceReport, PartitionReport } from '../../../lib/maintenance/report.ts'
 import type { MaintenanceTask } from '../../../lib/maintenance/tasks.ts'
+import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
+import { S3ObjectStore } from '../../../lib/storage/aws/objects.ts'
 import type { AwsClients } from '../../../lib/storage/aws-clients.ts'
 import { topicObjectPrefix } from '../../../lib/storage/keys.ts'
-import { ObjectStore } from '../../../lib/storage/object-store.ts'
-import type { TopicItem } from '../../../lib/storage/topic-table.ts'
+import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 import { testClients } from '../../support/clients.ts'
 import type { SdkClient } from '../../support/faults.ts'
 import type { TestStorage } from '../../support/storage.ts'
@@ -27,7 +28,7 @@ export interface TestActor {
 /** A broker on its own clients over shared storage: faults put on one actor leave the others alone. */
 export function brokerOn(storage: TestStorage, options: BrokerOptions = {}): TestActor {
   const clients = testClients()
-  return { broker: createBroker(clients, storage.names, options), clients }
+  return { broker: createBroker(awsLogStores(clients, storage.names), options), clients }
 }
 
 export interface TestMaintenance {
@@ -113,7 +114,7 @@ export async function expectReferencedObjectsExist(
 
 /** Every object key under the topic's prefix. */
 export async function objectKeys(storage: TestStorage, topic: TopicItem): Promise<string[]> {
-  const store = new ObjectStore(storage.clients.s3, storage.names.bucket)
+  const store = new S3ObjectStore(storage.clients.s3, storage.names.bucket)
   const keys: string[] = []
   for await (const object of store.list(topicObjectPrefix(topic.topicId))) keys.push(object.key)
   return keys

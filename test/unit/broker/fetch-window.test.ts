@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { FetchWindow } from '../../../lib/broker/fetch-window.ts'
-import type { SegmentEntry } from '../../../lib/storage/segment-index.ts'
+import type { SegmentEntry } from '../../../lib/storage/ports/log.ts'
 
 /** Entries of `records` records of `bytes` bytes each, one after another from offset 0. */
 function entries(count: number, records = 10, bytes = 1000): SegmentEntry[] {

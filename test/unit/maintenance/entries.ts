@@ -1,4 +1,4 @@
-import type { SegmentEntry } from '../../../lib/storage/segment-index.ts'
+import type { SegmentEntry } from '../../../lib/storage/ports/log.ts'
 
 export const T0 = 1_700_000_000_000
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { planRetention } from '../../../lib/maintenance/retention.ts'
-import type { TopicItem } from '../../../lib/storage/topic-table.ts'
+import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 import { entries, T0 } from './entries.ts'
 
 function topic(configs: Record<string, string>): TopicItem {

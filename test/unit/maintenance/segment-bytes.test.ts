@@ -9,7 +9,7 @@ import {
   rebasedBatches,
   SegmentMismatchError,
 } from '../../../lib/maintenance/segment-bytes.ts'
-import type { SegmentEntry } from '../../../lib/storage/segment-index.ts'
+import type { SegmentEntry } from '../../../lib/storage/ports/log.ts'
 import { T0 } from './entries.ts'
 
 const record = (value: string) => ({

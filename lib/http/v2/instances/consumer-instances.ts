@@ -32,7 +32,7 @@ import {
   sortPartitionKeys,
   type TopicPartition,
 } from '../../../groups/topic-partitions.ts'
-import type { TopicItem } from '../../../storage/topic-table.ts'
+import type { TopicItem } from '../../../storage/ports/topics.ts'
 import { DEFAULT_INSTANCE_OPTIONS, type InstanceOptions } from './instance-options.ts'
 import {
   InstanceConflictError,

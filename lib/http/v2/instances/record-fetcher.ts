@@ -10,8 +10,8 @@ import {
   partitionKeyOf,
   topicsOf,
 } from '../../../groups/topic-partitions.ts'
-import type { PartitionHead } from '../../../storage/partition-heads.ts'
-import type { TopicItem } from '../../../storage/topic-table.ts'
+import type { PartitionHead } from '../../../storage/ports/log.ts'
+import type { TopicItem } from '../../../storage/ports/topics.ts'
 import type { Position } from './instance-store.ts'
 
 export interface FetchLimits {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { TopicItem } from '../../../storage/topic-table.ts'
+import type { TopicItem } from '../../../storage/ports/topics.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type { FetchRequest, FetchRequestFetchTopic } from '../../protocol/messages/fetch-request.ts'
 import {

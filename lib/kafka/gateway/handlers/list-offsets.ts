@@ -1,4 +1,4 @@
-import type { TopicItem } from '../../../storage/topic-table.ts'
+import type { TopicItem } from '../../../storage/ports/topics.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type { ListOffsetsRequest } from '../../protocol/messages/list-offsets-request.ts'
 import {

@@ -1,4 +1,4 @@
-import type { TopicItem } from '../../../storage/topic-table.ts'
+import type { TopicItem } from '../../../storage/ports/topics.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type { MetadataRequest } from '../../protocol/messages/metadata-request.ts'
 import {

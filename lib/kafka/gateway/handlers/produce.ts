@@ -1,6 +1,6 @@
 import type { RangeOutcome } from '../../../broker/appender.ts'
+import type { TopicItem } from '../../../storage/ports/topics.ts'
 import type { ProducerIdentity } from '../../../storage/producer-sequences.ts'
-import type { TopicItem } from '../../../storage/topic-table.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type {
   ProduceRequest,

@@ -1,5 +1,5 @@
 import { TopicNotFoundError } from '../../../errors.ts'
-import type { TopicItem } from '../../../storage/topic-table.ts'
+import type { TopicItem } from '../../../storage/ports/topics.ts'
 import type { GatewayContext } from '../context.ts'
 
 /**

@@ -1,26 +1,19 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { batchGetItems } from './batch-get.ts'
-import { partitionKey } from './keys.ts'
-
-/** Where a partition's log starts and ends; the end is the next offset to be assigned. */
-export interface PartitionHead {
-  readonly logStartOffset: number
-  readonly logEndOffset: number
-}
-
-export const EMPTY_HEAD: PartitionHead = { logStartOffset: 0, logEndOffset: 0 }
+import { batchGetItems } from '../batch-get.ts'
+import { partitionKey } from '../keys.ts'
+import { EMPTY_HEAD, type PartitionHead, type PartitionHeads } from '../ports/log.ts'
 
 interface HeadItem extends PartitionHead {
   readonly partitionKey: string
 }
 
-export class PartitionHeads {
+/** The partitions table: one head item per partition written at least once. */
+export class DynamoDbPartitionHeads implements PartitionHeads {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
 
-  /** Strongly consistent heads of the given partitions; a never-written partition is empty. */
   async read(topicId: string, partitions: readonly number[]): Promise<Map<number, PartitionHead>> {
     const byKey = new Map(partitions.map((p) => [partitionKey(topicId, p), p]))
     const heads = new Map<number, PartitionHead>(partitions.map((p) => [p, EMPTY_HEAD]))

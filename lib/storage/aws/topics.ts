@@ -6,25 +6,17 @@ import {
   paginateScan,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb'
-import { InvalidPartitionsError, TopicExistsError, TopicNotFoundError } from '../errors.ts'
-import { conditionalWrite } from './conditional-write.ts'
+import { TopicExistsError, TopicNotFoundError } from '../../errors.ts'
+import { conditionalWrite } from '../conditional-write.ts'
+import {
+  type ConfigChanges,
+  partitionsCannotShrink,
+  type TopicItem,
+  type TopicStore,
+} from '../ports/topics.ts'
 
-/** A topic as stored: its configs hold only the values set on the topic, not defaults. */
-export interface TopicItem {
-  readonly name: string
-  /** Changes when a topic is deleted and re-created, so old data never resurfaces. */
-  readonly topicId: string
-  readonly partitionsCount: number
-  readonly configs: Readonly<Record<string, string>>
-  readonly createdAt: number
-}
-
-export interface ConfigChanges {
-  readonly set: Readonly<Record<string, string>>
-  readonly remove: readonly string[]
-}
-
-export class TopicTable {
+/** The topics table: one item per topic, keyed by name. */
+export class DynamoDbTopicStore implements TopicStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly table: string,
@@ -100,9 +92,7 @@ export class TopicTable {
       async () => {
         const current = await this.get(topic.name)
         if (current?.topicId !== topic.topicId) return new TopicNotFoundError(topic.name)
-        return new InvalidPartitionsError(
-          `Topic '${topic.name}' already has ${current.partitionsCount} partitions; the count can only grow.`,
-        )
+        return partitionsCannotShrink(topic.name, current.partitionsCount)
       },
       (current) =>
         current?.topicId === topic.topicId && current.partitionsCount === partitionsCount,

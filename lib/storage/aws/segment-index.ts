@@ -1,47 +1,25 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb'
-import { partitionKey } from './keys.ts'
+import { partitionKey } from '../keys.ts'
+import { type SegmentEntry, type SegmentIndex, scanStart } from '../ports/log.ts'
 
-/**
- * One committed byte range of a partition's log. The bytes are RecordBatch v2
- * batches whose stored offsets are relative to the first batch: the absolute
- * offsets come from `baseOffset`, which is assigned only at commit.
- */
-export interface SegmentEntry {
-  readonly baseOffset: number
-  readonly lastOffset: number
-  readonly recordCount: number
-  readonly objectKey: string
-  readonly byteOffset: number
-  readonly byteLength: number
-  readonly minTimestamp: number
-  readonly maxTimestamp: number
-  /** Payload formats of the records, see lib/broker/payload-formats.ts. */
-  readonly formats: string
-  /**
-   * Where batches start inside a segment written by maintenance, so a read can
-   * range-GET part of it (offset-index.ts). Absent on ingest ranges and small segments.
-   */
-  readonly offsetIndex?: string
-  /** When the oldest data of the entry was appended, by the broker's clock: a rewrite keeps the earliest of what it replaces. */
-  readonly createdAt: number
-  /**
-   * When the tombstones the entry holds may be removed: `delete.retention.ms`
-   * after the compaction pass that first kept them. Absent while no pass has.
-   */
-  readonly deleteHorizon?: number
-}
-
+/** An index entry as stored: under its partition's key. */
 export interface SegmentItem extends SegmentEntry {
   readonly partitionKey: string
 }
 
-export class SegmentIndex {
+/** The entry an item stores, without the key it is stored under. */
+function entryOf(item: Record<string, unknown>): SegmentEntry {
+  const { partitionKey: _, ...entry } = item as unknown as SegmentItem
+  return entry
+}
+
+/** The segments table: one item per committed range, keyed by partition and base offset. */
+export class DynamoDbSegmentIndex implements SegmentIndex {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
 
-  /** The entry whose base offset is the greatest one at or below `offset`, if any. */
   async floor(
     topicId: string,
     partition: number,
@@ -57,10 +35,10 @@ export class SegmentIndex {
         ConsistentRead: true,
       }),
     )
-    return Items?.[0] as SegmentEntry | undefined
+    const [item] = Items ?? []
+    return item && entryOf(item)
   }
 
-  /** Up to `limit` entries with base offsets strictly above `offset`, in offset order. */
   async after(
     topicId: string,
     partition: number,
@@ -76,13 +54,13 @@ export class SegmentIndex {
         ConsistentRead: true,
       }),
     )
-    return (Items ?? []) as SegmentEntry[]
+    return (Items ?? []).map(entryOf)
   }
 
-  /** The entries holding `fromOffset` and everything after it, in offset order, a page at a time. */
+  /** A page at a time. */
   async *scan(topicId: string, partition: number, fromOffset = 0): AsyncGenerator<SegmentEntry> {
     const floor = fromOffset > 0 ? await this.floor(topicId, partition, fromOffset) : undefined
-    const start = floor && floor.lastOffset >= fromOffset ? floor.baseOffset : fromOffset
+    const start = scanStart(floor, fromOffset)
     let startKey: Record<string, unknown> | undefined
     do {
       const page = await this.documents.send(
@@ -97,7 +75,7 @@ export class SegmentIndex {
           ConsistentRead: true,
         }),
       )
-      for (const item of page.Items ?? []) yield item as SegmentEntry
+      for (const item of page.Items ?? []) yield entryOf(item)
       startKey = page.LastEvaluatedKey
     } while (startKey)
   }

@@ -6,14 +6,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb'
 import pMap from 'p-map'
-import { batchGetItems } from './batch-get.ts'
-import { conditionHeld } from './conditional-write.ts'
+import { batchGetItems } from '../batch-get.ts'
+import { conditionHeld } from '../conditional-write.ts'
+import type { ProducerStateWrite, ProducerStore, ProducerView } from '../ports/producers.ts'
 import {
   MAX_PRODUCER_EPOCH,
   type PartitionSequenceState,
   type ProducerIdentity,
-} from './producer-sequences.ts'
-import { itemsUnder } from './query-items.ts'
+} from '../producer-sequences.ts'
+import { itemsUnder } from '../query-items.ts'
 
 const PRODUCER_ENTRY = 'producer'
 const COUNTER_KEY = { producerKey: 'counter', entry: 'producer-id' }
@@ -32,20 +33,6 @@ function stateEntry(topicId: string, partition: number): string {
 
 interface StateItem extends PartitionSequenceState {
   readonly entry: string
-}
-
-/** What the log knows of a producer: its current epoch, and its state on the partitions asked for. */
-export interface ProducerView {
-  /** Undefined when the producer id was never issued. */
-  readonly epoch: number | undefined
-  readonly states: ReadonlyMap<number, PartitionSequenceState>
-}
-
-/** A partition state write, to join the transaction that appends the batch. */
-export interface ProducerStateWrite {
-  readonly partition: number
-  readonly previous: PartitionSequenceState | undefined
-  readonly next: PartitionSequenceState
 }
 
 /**
@@ -90,21 +77,16 @@ export function producerCommitItems(
 }
 
 /**
- * Producer ids, epochs and per-partition sequence state. Ids come from an
- * atomic counter; a transactional id keeps its producer id across sessions,
- * and each new session of it gets the next epoch and fences the older ones.
+ * The producers table. Ids come from an atomic counter; a transactional id
+ * keeps its producer id across sessions, and each new session of it gets the
+ * next epoch and fences the older ones.
  */
-export class ProducerTable {
+export class DynamoDbProducerStore implements ProducerStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
 
-  /**
-   * A new producer session. Without a transactional id, a fresh producer id
-   * at epoch 0. With one, its producer id at the next epoch: once this
-   * resolves, no write of an older epoch can land anywhere.
-   */
   async initProducer(transactionalId?: string, now = Date.now()): Promise<ProducerIdentity> {
     if (transactionalId === undefined) return this.create(undefined, now)
     const transactionalKey = {
@@ -158,7 +140,6 @@ export class ProducerTable {
     }
   }
 
-  /** The producer's current epoch and its state on `partitions` of a topic, read strongly consistent. */
   async view(
     producerId: number,
     topicId: string,

@@ -5,29 +5,20 @@ import {
   PutObjectCommand,
   paginateListObjectsV2,
   type S3Client,
+  S3ServiceException,
 } from '@aws-sdk/client-s3'
-
-/** An object as a listing describes it. */
-export interface ListedObject {
-  readonly key: string
-  readonly size: number
-  /** When S3 finished writing it, in ms since the epoch (S3's clock). */
-  readonly lastModified: number
-}
-
-/** The object is not in the bucket (any more). */
-export class ObjectNotFoundError extends Error {
-  override name = 'ObjectNotFoundError'
-  constructor(readonly key: string) {
-    super(`Object ${key} does not exist`)
-  }
-}
+import {
+  type ListedObject,
+  ObjectNotFoundError,
+  ObjectRangeError,
+  type ObjectStore,
+} from '../ports/objects.ts'
 
 /** S3 deletes at most this many keys per DeleteObjects request. */
 const DELETE_BATCH = 1000
 
-/** Immutable objects in the data bucket: written once under a fresh key, read by byte range. */
-export class ObjectStore {
+/** The data bucket in S3. */
+export class S3ObjectStore implements ObjectStore {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
@@ -55,19 +46,20 @@ export class ObjectStore {
         }),
       )
       .catch((error: unknown) => {
-        throw error instanceof NoSuchKey ? new ObjectNotFoundError(key) : error
+        if (error instanceof NoSuchKey) throw new ObjectNotFoundError(key)
+        // S3 answers 416 to a range that starts past the end, and cuts short one that runs past it.
+        if (error instanceof S3ServiceException && error.name === 'InvalidRange') {
+          throw new ObjectRangeError(key, offset, length)
+        }
+        throw error
       })
     if (!response.Body) throw new Error(`Object ${key} has no body`)
     const bytes = await response.Body.transformToByteArray()
-    if (bytes.byteLength !== length) {
-      throw new Error(
-        `Object ${key} returned ${bytes.byteLength} bytes for a ${length}-byte range at ${offset}`,
-      )
-    }
+    if (bytes.byteLength !== length) throw new ObjectRangeError(key, offset, length)
     return bytes
   }
 
-  /** Every object whose key starts with `prefix`, one listing page at a time. */
+  /** Every object whose key starts with `prefix`, one listing page at a time (S3 lists in key order). */
   async *list(prefix: string): AsyncGenerator<ListedObject> {
     const pages = paginateListObjectsV2(
       { client: this.s3 },

@@ -5,57 +5,23 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
-import { CommitOutcomeUnknownError } from '../errors.ts'
-import { partitionKey } from './keys.ts'
-import type { ProducerIdentity } from './producer-sequences.ts'
-import { type ProducerStateWrite, producerCommitItems } from './producer-table.ts'
-import type { SegmentEntry, SegmentItem } from './segment-index.ts'
-import { isDefiniteRefusal } from './storage-errors.ts'
-import type { StorageNames } from './tables.ts'
+import { CommitOutcomeUnknownError } from '../../errors.ts'
+import { partitionKey } from '../keys.ts'
+import {
+  assertCommitFits,
+  assertRunFits,
+  CommitConflictError,
+  type LogCommitter,
+  type PartitionAppend,
+  type ProducerCommit,
+  type SegmentEntry,
+} from '../ports/log.ts'
+import { isDefiniteRefusal } from '../storage-errors.ts'
+import type { StorageNames } from '../tables.ts'
+import { producerCommitItems } from './producers.ts'
+import type { SegmentItem } from './segment-index.ts'
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
-
-/** A range to append to one partition, at the log end offset its writer last read. */
-export interface PartitionAppend {
-  readonly partition: number
-  readonly entry: SegmentEntry
-}
-
-/** DynamoDB caps a transaction at 100 items; each partition costs two (head + index). */
-export const MAX_PARTITIONS_PER_COMMIT = 50
-
-/** A run of one partition's ranges costs its head plus an index item each. */
-export const MAX_ENTRIES_PER_RUN = 99
-
-/**
- * With a producer id each partition costs three (head, index, producer state),
- * plus one check of the producer's epoch: 3 × 33 + 1 = 100.
- */
-export const MAX_IDEMPOTENT_PARTITIONS_PER_COMMIT = 33
-
-/** The producer side of an idempotent commit. */
-export interface ProducerCommit {
-  readonly identity: ProducerIdentity
-  /** One per append, for the same partitions. */
-  readonly writes: readonly ProducerStateWrite[]
-  /** Whether the producer's epoch must still be current (its first write to some partition). */
-  readonly checkEpoch: boolean
-}
-
-/**
- * Another writer moved a partition head first, or DynamoDB saw a conflicting
- * transaction. Nothing was written; the caller re-reads the heads and retries.
- */
-export class CommitConflictError extends Error {
-  override name = 'CommitConflictError'
-  constructor(
-    readonly reasons: readonly string[],
-    /** The partitions whose head or index item the cancellation names. */
-    readonly partitions: readonly number[] = [],
-  ) {
-    super(`Commit lost a race (${reasons.join(', ')})`)
-  }
-}
 
 /**
  * Commits appends to several partitions of one topic as one DynamoDB
@@ -69,17 +35,13 @@ export class CommitConflictError extends Error {
  * was deleted writes only under the dead id: no reader of a re-created topic can
  * see it, exactly as if it had landed just before the delete.
  */
-export class LogCommitter {
+export class DynamoDbLogCommitter implements LogCommitter {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tables: StorageNames['tables'],
   ) {}
 
-  /**
-   * Throws CommitConflictError when nothing was written because a condition
-   * failed, and CommitOutcomeUnknownError when the answer never came (after
-   * the SDK's own retries), so the transaction may or may not have landed.
-   */
+  /** An unknown outcome is one the SDK's own retries could not settle. */
   async commit(
     topicId: string,
     appends: readonly PartitionAppend[],
@@ -87,8 +49,7 @@ export class LogCommitter {
     producer?: ProducerCommit,
   ): Promise<void> {
     if (appends.length === 0) return
-    const limit = producer ? MAX_IDEMPOTENT_PARTITIONS_PER_COMMIT : MAX_PARTITIONS_PER_COMMIT
-    if (appends.length > limit) throw new RangeError(`A commit holds at most ${limit} partitions`)
+    assertCommitFits(appends, producer !== undefined)
     const items = [
       ...appends.flatMap((append) => this.partitionItems(topicId, append, now)),
       ...(producer
@@ -110,11 +71,6 @@ export class LogCommitter {
     )
   }
 
-  /**
-   * Commits consecutive ranges of one partition, each its own index item, in
-   * one transaction that moves the head once, from the first range's base
-   * offset to past the last one's: several requests' appends committed together.
-   */
   async commitRun(
     topicId: string,
     partition: number,
@@ -123,9 +79,7 @@ export class LogCommitter {
   ): Promise<void> {
     const [first, ...rest] = entries
     if (!first) return
-    if (entries.length > MAX_ENTRIES_PER_RUN) {
-      throw new RangeError(`A run commits at most ${MAX_ENTRIES_PER_RUN} ranges`)
-    }
+    assertRunFits(entries)
     const end = (rest.at(-1) ?? first).lastOffset + 1
     const key = partitionKey(topicId, partition)
     const items = [

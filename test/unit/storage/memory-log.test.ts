@@ -1,0 +1,4 @@
+import { memoryLogStores } from '../../../lib/storage/memory/log-stores.ts'
+import { describeLogContract } from '../../contract/log.contract.ts'
+
+describeLogContract('memory', async () => memoryLogStores())
