@@ -6,6 +6,8 @@ import {
 import { hasCleanupPolicy, topicConfigValue } from '../broker/topic-configs.ts'
 import { recordSizeInBatch } from '../log/record-batch.ts'
 import { type TimestampRange, timestampRange } from '../log/timestamp-range.ts'
+import { MAX_ENTRIES_PER_REWRITE } from '../storage/aws/index-rewrite.ts'
+import type { MaintenanceState } from '../storage/aws/leases.ts'
 import { OFFSET_INDEX_STRIDE_BYTES } from '../storage/offset-index.ts'
 import type { SegmentEntry } from '../storage/segment-index.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
@@ -18,8 +20,6 @@ import {
   readView,
   streamEntries,
 } from './context.ts'
-import { MAX_ENTRIES_PER_REWRITE } from './index-rewrite.ts'
-import type { MaintenanceState } from './leases.ts'
 import { mergeLimits } from './merge.ts'
 import type { MaintenanceOptions } from './options.ts'
 import type { TaskReport } from './report.ts'

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { TopicNotFoundError } from '../errors.ts'
+import { IndexChangedError, IndexRewriter } from '../storage/aws/index-rewrite.ts'
+import {
+  LeaseLostError,
+  type MaintenanceState,
+  NO_MAINTENANCE_STATE,
+  PartitionLeases,
+} from '../storage/aws/leases.ts'
 import type { AwsClients } from '../storage/aws-clients.ts'
 import { partitionKey } from '../storage/keys.ts'
 import { ObjectStore } from '../storage/object-store.ts'
@@ -17,13 +24,6 @@ import {
   readView,
 } from './context.ts'
 import { GarbageCollector } from './gc.ts'
-import { IndexChangedError, IndexRewriter } from './index-rewrite.ts'
-import {
-  LeaseLostError,
-  type MaintenanceState,
-  NO_MAINTENANCE_STATE,
-  PartitionLeases,
-} from './leases.ts'
 import { merge, mergeDue } from './merge.ts'
 import { DEFAULT_MAINTENANCE_OPTIONS, type MaintenanceOptions } from './options.ts'
 import {

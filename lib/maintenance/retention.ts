@@ -1,4 +1,5 @@
 import { hasCleanupPolicy, topicConfigValue } from '../broker/topic-configs.ts'
+import { MAX_ENTRIES_PER_REWRITE } from '../storage/aws/index-rewrite.ts'
 import type { PartitionHead } from '../storage/partition-heads.ts'
 import type { SegmentEntry } from '../storage/segment-index.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
@@ -8,7 +9,6 @@ import {
   type PartitionWork,
   readView,
 } from './context.ts'
-import { MAX_ENTRIES_PER_REWRITE } from './index-rewrite.ts'
 import type { TaskReport } from './report.ts'
 
 export interface RetentionPlan {

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb'
-import { conditionalWrite, conditionHeld } from '../storage/conditional-write.ts'
-import { PARTITION_TASKS, type PartitionTask } from './tasks.ts'
+import { PARTITION_TASKS, type PartitionTask } from '../../maintenance/tasks.ts'
+import { conditionalWrite, conditionHeld } from '../conditional-write.ts'
 
 /** What a lease item remembers of a partition's maintenance from one run to the next. */
 export interface MaintenanceState {

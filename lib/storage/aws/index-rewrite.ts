@@ -5,11 +5,11 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
-import { type BackoffPolicy, backoff } from '../common/backoff.ts'
-import { partitionKey } from '../storage/keys.ts'
-import { CommitConflictError } from '../storage/log-commit.ts'
-import type { SegmentEntry, SegmentItem } from '../storage/segment-index.ts'
-import type { StorageNames } from '../storage/tables.ts'
+import { type BackoffPolicy, backoff } from '../../common/backoff.ts'
+import { partitionKey } from '../keys.ts'
+import { CommitConflictError } from '../log-commit.ts'
+import type { SegmentEntry, SegmentItem } from '../segment-index.ts'
+import type { StorageNames } from '../tables.ts'
 import { LeaseLostError, type PartitionLease } from './leases.ts'
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
