@@ -1,12 +1,12 @@
 import pMap from 'p-map'
-import type { IndexRewriter } from '../storage/aws/index-rewrite.ts'
-import type { PartitionLease } from '../storage/aws/leases.ts'
 import type { ObjectStore } from '../storage/object-store.ts'
 import type { PartitionHead, PartitionHeads } from '../storage/partition-heads.ts'
+import type { IndexRewriter } from '../storage/ports/index-rewrite.ts'
 import type { SegmentEntry, SegmentIndex } from '../storage/segment-index.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import type { Budget } from './budget.ts'
 import type { MaintenanceOptions } from './options.ts'
+import type { PartitionLease } from './partition-lease.ts'
 
 /** What every partition task works with. */
 export interface MaintenanceContext {

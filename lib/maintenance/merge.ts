@@ -6,7 +6,7 @@ import {
 } from '../broker/payload-formats.ts'
 import { topicConfigValue } from '../broker/topic-configs.ts'
 import { timestampRange } from '../log/timestamp-range.ts'
-import { MAX_ENTRIES_PER_REWRITE } from '../storage/aws/index-rewrite.ts'
+import { MAX_ENTRIES_PER_REWRITE } from '../storage/ports/index-rewrite.ts'
 import type { SegmentEntry } from '../storage/segment-index.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import {

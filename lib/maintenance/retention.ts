@@ -1,6 +1,6 @@
 import { hasCleanupPolicy, topicConfigValue } from '../broker/topic-configs.ts'
-import { MAX_ENTRIES_PER_REWRITE } from '../storage/aws/index-rewrite.ts'
 import type { PartitionHead } from '../storage/partition-heads.ts'
+import { MAX_ENTRIES_PER_REWRITE } from '../storage/ports/index-rewrite.ts'
 import type { SegmentEntry } from '../storage/segment-index.ts'
 import type { TopicItem } from '../storage/topic-table.ts'
 import {

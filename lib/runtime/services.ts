@@ -16,6 +16,7 @@ import type { InstanceOptions } from '../http/v2/instances/instance-options.ts'
 import { Maintenance } from '../maintenance/maintenance.ts'
 import type { MaintenanceOptions } from '../maintenance/options.ts'
 import { createSchemaRegistry, type SchemaRegistry } from '../registry/registry.ts'
+import { awsMaintenanceStores } from '../storage/aws/maintenance-stores.ts'
 import type { AwsClients } from '../storage/aws-clients.ts'
 import type { StorageNames } from '../storage/tables.ts'
 
@@ -61,7 +62,7 @@ export function createServices(
       broker,
       options.consumerInstances,
     ),
-    maintenance: new Maintenance(clients, names, options.maintenance),
+    maintenance: new Maintenance(awsMaintenanceStores(clients, names), options.maintenance),
     registry: createSchemaRegistry(clients, names),
   }
 }

@@ -1,17 +1,14 @@
 import { type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { PARTITION_TASKS, type PartitionTask } from '../../maintenance/tasks.ts'
 import { conditionalWrite, conditionHeld } from '../conditional-write.ts'
-
-/** What a lease item remembers of a partition's maintenance from one run to the next. */
-export interface MaintenanceState {
-  /** Kafka's cleaner checkpoint: the offsets below it were compacted against each other. */
-  readonly cleanOffset?: number
-  /** When each task last finished on the partition. */
-  readonly finishedAt: Readonly<Partial<Record<PartitionTask, number>>>
-}
-
-/** A partition maintenance has never touched. */
-export const NO_MAINTENANCE_STATE: MaintenanceState = { finishedAt: {} }
+import {
+  type HeldLease,
+  type LeaseGrant,
+  LeaseLostError,
+  type MaintenanceState,
+  NO_MAINTENANCE_STATE,
+  type PartitionLeases,
+} from '../ports/leases.ts'
 
 interface LeaseItem {
   readonly partitionKey: string
@@ -20,14 +17,6 @@ interface LeaseItem {
   readonly expiresAt?: number
   readonly cleanOffset?: number
   readonly [finished: `${string}FinishedAt`]: number | undefined
-}
-
-/** The lease was taken over (it expired and another run took it): nothing more may be written under it. */
-export class LeaseLostError extends Error {
-  override name = 'LeaseLostError'
-  constructor(readonly partitionKey: string) {
-    super(`Lost the maintenance lease on partition ${partitionKey}`)
-  }
 }
 
 const finishedAttribute = (task: PartitionTask) => `${task}FinishedAt` as const
@@ -46,20 +35,28 @@ function stateOf(item: LeaseItem | undefined): MaintenanceState {
   }
 }
 
+/** The condition every write under a lease carries, here and in the rewriter's fence. */
+export function heldCondition(lease: HeldLease) {
+  return {
+    ConditionExpression: '#holder = :heldBy AND #epoch = :heldEpoch',
+    ExpressionAttributeNames: { '#holder': 'holder', '#epoch': 'epoch' },
+    ExpressionAttributeValues: { ':heldBy': lease.holder, ':heldEpoch': lease.epoch },
+  }
+}
+
 /**
- * Partition leases: an item per partition with a holder, an epoch that grows
- * with every acquisition, and an expiry. A run takes the lease with a
- * conditional write, and every index rewrite it makes carries `fence()`, so a
- * run whose lease expired and was taken over can no longer change anything.
+ * Partition leases in DynamoDB: an item per partition with a holder, an epoch
+ * that grows with every acquisition, and an expiry. A run takes the lease
+ * with a conditional write, and every index rewrite it makes carries a
+ * condition check on the holder and epoch (DynamoDbIndexRewriter), so a run
+ * whose lease expired and was taken over can no longer change anything.
  */
-export class PartitionLeases {
+export class DynamoDbPartitionLeases implements PartitionLeases {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly table: string,
-    private readonly clock: () => number,
   ) {}
 
-  /** The remembered state of every partition maintenance has touched, by partition key. */
   async states(): Promise<Map<string, MaintenanceState>> {
     const states = new Map<string, MaintenanceState>()
     const pages = paginateScan(
@@ -74,14 +71,12 @@ export class PartitionLeases {
     return states
   }
 
-  /** Takes the partition's lease for `holder`, unless another holder's has yet to expire. */
   async acquire(
     partitionKey: string,
     holder: string,
-    durationMs: number,
-  ): Promise<PartitionLease | undefined> {
-    const now = this.clock()
-    const expiresAt = now + durationMs
+    now: number,
+    expiresAt: number,
+  ): Promise<LeaseGrant | undefined> {
     let granted: LeaseItem | undefined
     const held = await conditionHeld(
       async () => {
@@ -118,114 +113,47 @@ export class PartitionLeases {
       },
     )
     if (!held || !granted) return undefined
-    return new PartitionLease(this.documents, this.table, this.clock, durationMs, {
-      partitionKey,
-      holder,
-      epoch: granted.epoch ?? 1,
-      expiresAt,
-      state: stateOf(granted),
-    })
-  }
-}
-
-interface HeldLease {
-  readonly partitionKey: string
-  readonly holder: string
-  readonly epoch: number
-  readonly expiresAt: number
-  readonly state: MaintenanceState
-}
-
-/** One held lease. Every write through it is conditioned on its holder and epoch. */
-export class PartitionLease {
-  readonly partitionKey: string
-  readonly epoch: number
-  /** The partition's remembered state when the lease was taken. */
-  readonly state: MaintenanceState
-  private readonly holder: string
-  private expiresAt: number
-
-  constructor(
-    private readonly documents: DynamoDBDocumentClient,
-    private readonly table: string,
-    private readonly clock: () => number,
-    private readonly durationMs: number,
-    held: HeldLease,
-  ) {
-    this.partitionKey = held.partitionKey
-    this.holder = held.holder
-    this.epoch = held.epoch
-    this.expiresAt = held.expiresAt
-    this.state = held.state
+    return { lease: { partitionKey, holder, epoch: granted.epoch ?? 1 }, state: stateOf(granted) }
   }
 
-  /** A transaction item that cancels the transaction unless this lease still holds. */
-  fence() {
-    return {
-      ConditionCheck: {
-        TableName: this.table,
-        Key: { partitionKey: this.partitionKey },
-        ...this.heldCondition(),
-      },
-    }
+  async renew(lease: HeldLease, expiresAt: number): Promise<void> {
+    await this.update(lease, 'SET #expiresAt = :expiresAt', { ':expiresAt': expiresAt }, EXPIRY)
   }
 
-  /** Renews the lease once half of it has run out, so long work keeps it. */
-  async keepAlive(): Promise<void> {
-    const now = this.clock()
-    if (this.expiresAt - now > this.durationMs / 2) return
-    await this.update(
-      'SET #expiresAt = :expiresAt',
-      { ':expiresAt': now + this.durationMs },
-      EXPIRY,
-    )
-    this.expiresAt = now + this.durationMs
+  async recordCompaction(lease: HeldLease, cleanOffset: number): Promise<void> {
+    await this.update(lease, 'SET cleanOffset = :clean', { ':clean': cleanOffset })
   }
 
-  /** Moves the cleaner checkpoint after a complete compaction pass. */
-  async recordCompaction(cleanOffset: number): Promise<void> {
-    await this.update('SET cleanOffset = :clean', { ':clean': cleanOffset })
-  }
-
-  /** Gives the lease up at once, noting which tasks finished, so the next run can start elsewhere. */
-  async release(finished: readonly PartitionTask[]): Promise<void> {
-    const now = this.clock()
+  async release(lease: HeldLease, finished: readonly PartitionTask[], now: number): Promise<void> {
     const values: Record<string, unknown> = { ':released': 0 }
     const sets = ['#expiresAt = :released']
     finished.forEach((task, i) => {
       sets.push(`${finishedAttribute(task)} = :finished${i}`)
       values[`:finished${i}`] = now
     })
-    await this.update(`SET ${sets.join(', ')}`, values, EXPIRY)
-  }
-
-  private heldCondition() {
-    return {
-      ConditionExpression: '#holder = :heldBy AND #epoch = :heldEpoch',
-      ExpressionAttributeNames: { '#holder': 'holder', '#epoch': 'epoch' },
-      ExpressionAttributeValues: { ':heldBy': this.holder, ':heldEpoch': this.epoch },
-    }
+    await this.update(lease, `SET ${sets.join(', ')}`, values, EXPIRY)
   }
 
   private async update(
+    lease: HeldLease,
     expression: string,
     values: Record<string, unknown>,
     names: Record<string, string> = {},
   ): Promise<void> {
-    const held = this.heldCondition()
+    const held = heldCondition(lease)
     await conditionalWrite(
       () =>
         this.documents.send(
           new UpdateCommand({
             TableName: this.table,
-            Key: { partitionKey: this.partitionKey },
+            Key: { partitionKey: lease.partitionKey },
             UpdateExpression: expression,
             ConditionExpression: held.ConditionExpression,
             ExpressionAttributeNames: { ...held.ExpressionAttributeNames, ...names },
             ExpressionAttributeValues: { ...held.ExpressionAttributeValues, ...values },
           }),
         ),
-      () => new LeaseLostError(this.partitionKey),
+      () => new LeaseLostError(lease.partitionKey),
     )
   }
 }

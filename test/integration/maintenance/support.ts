@@ -8,6 +8,7 @@ import { Maintenance } from '../../../lib/maintenance/maintenance.ts'
 import type { LogLine, MaintenanceOptions } from '../../../lib/maintenance/options.ts'
 import type { MaintenanceReport, PartitionReport } from '../../../lib/maintenance/report.ts'
 import type { MaintenanceTask } from '../../../lib/maintenance/tasks.ts'
+import { awsMaintenanceStores } from '../../../lib/storage/aws/maintenance-stores.ts'
 import type { AwsClients } from '../../../lib/storage/aws-clients.ts'
 import { topicObjectPrefix } from '../../../lib/storage/keys.ts'
 import { ObjectStore } from '../../../lib/storage/object-store.ts'
@@ -45,7 +46,7 @@ export function maintenanceOn(
 ): TestMaintenance {
   const clients = testClients()
   const logs: LogLine[] = []
-  const maintenance = new Maintenance(clients, storage.names, {
+  const maintenance = new Maintenance(awsMaintenanceStores(clients, storage.names), {
     clock: () => Date.now() + aheadMs,
     log: (line) => logs.push(line),
     ...options,
