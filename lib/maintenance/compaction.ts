@@ -7,6 +7,8 @@ import { hasCleanupPolicy, topicConfigValue } from '../broker/topic-configs.ts'
 import { recordSizeInBatch } from '../log/record-batch.ts'
 import { type TimestampRange, timestampRange } from '../log/timestamp-range.ts'
 import { OFFSET_INDEX_STRIDE_BYTES } from '../storage/offset-index.ts'
+import { MAX_ENTRIES_PER_REWRITE } from '../storage/ports/index-rewrite.ts'
+import type { MaintenanceState } from '../storage/ports/leases.ts'
 import type { SegmentEntry } from '../storage/ports/log.ts'
 import type { TopicItem } from '../storage/ports/topics.ts'
 import { encodeCompactedSpan } from './compacted-batches.ts'
@@ -18,8 +20,6 @@ import {
   readView,
   streamEntries,
 } from './context.ts'
-import { MAX_ENTRIES_PER_REWRITE } from './index-rewrite.ts'
-import type { MaintenanceState } from './leases.ts'
 import { mergeLimits } from './merge.ts'
 import type { MaintenanceOptions } from './options.ts'
 import type { TaskReport } from './report.ts'

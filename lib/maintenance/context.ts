@@ -1,4 +1,5 @@
 import pMap from 'p-map'
+import type { IndexRewriter } from '../storage/ports/index-rewrite.ts'
 import type {
   PartitionHead,
   PartitionHeads,
@@ -8,9 +9,8 @@ import type {
 import type { ObjectStore } from '../storage/ports/objects.ts'
 import type { TopicItem } from '../storage/ports/topics.ts'
 import type { Budget } from './budget.ts'
-import type { IndexRewriter } from './index-rewrite.ts'
-import type { PartitionLease } from './leases.ts'
 import type { MaintenanceOptions } from './options.ts'
+import type { PartitionLease } from './partition-lease.ts'
 
 /** What every partition task works with. */
 export interface MaintenanceContext {

@@ -1,31 +1,24 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb'
-import { type BackoffPolicy, backoff } from '../common/backoff.ts'
 import {
   TOPIC_OBJECTS_ROOT,
   topicIdOfObjectKey,
   topicIdOfPartitionKey,
   topicObjectPrefix,
 } from '../storage/keys.ts'
+import type { LogInventory } from '../storage/ports/log-inventory.ts'
 import type { ListedObject, ObjectStore } from '../storage/ports/objects.ts'
 import type { TopicStore } from '../storage/ports/topics.ts'
-import type { StorageNames } from '../storage/tables.ts'
 import type { Budget } from './budget.ts'
 import type { MaintenanceOptions } from './options.ts'
 import type { GcReport } from './report.ts'
 
 /** Objects deleted between two looks at the clock: one DeleteObjects request. */
 const DELETE_CHUNK = 1000
-/** DynamoDB takes at most 25 writes per BatchWriteItem. */
-const BATCH_WRITE_LIMIT = 25
-const UNPROCESSED_BACKOFF: BackoffPolicy = { baseMs: 20, capMs: 1000 }
-
-type Key = Record<string, string | number>
 
 /** What the index refers to, and which partitions hold items at all. */
 interface References {
   readonly objectKeys: ReadonlySet<string>
-  /** Every index item's key, by partition, so a dead partition's can be deleted. */
-  readonly segmentKeys: ReadonlyMap<string, readonly Key[]>
+  /** Every index entry's base offset, by partition, so a dead partition's can be deleted. */
+  readonly baseOffsets: ReadonlyMap<string, readonly number[]>
   readonly partitionKeys: ReadonlySet<string>
 }
 
@@ -43,16 +36,15 @@ interface References {
  * Readers need no grace: one that found an entry before a rewrite and finds
  * its object deleted reads the same offsets from the entries that replaced it.
  *
- * Scanning the whole segments table is fine at the scale Sluice runs at. At a
- * larger one, an object ledger (an item per object, written before its PUT
- * and released in the transaction that drops its last reference) would let GC
+ * Reading every index entry is fine at the scale Sluice runs at. At a larger
+ * one, an object ledger (an item per object, written before its PUT and
+ * released in the transaction that drops its last reference) would let GC
  * read only released objects.
  */
 export class GarbageCollector {
   constructor(
-    private readonly documents: DynamoDBDocumentClient,
+    private readonly inventory: LogInventory,
     private readonly objects: ObjectStore,
-    private readonly tables: StorageNames['tables'],
     private readonly topics: TopicStore,
     private readonly options: MaintenanceOptions,
   ) {}
@@ -101,7 +93,7 @@ export class GarbageCollector {
         complete = false
         break
       }
-      itemsDeleted += await this.purgePartition(key, references.segmentKeys.get(key) ?? [])
+      itemsDeleted += await this.purgePartition(key, references.baseOffsets.get(key) ?? [])
     }
     return {
       objectsBefore: listed.length,
@@ -117,35 +109,19 @@ export class GarbageCollector {
 
   private async references(withHeadsAndLeases: boolean): Promise<References> {
     const objectKeys = new Set<string>()
-    const segmentKeys = new Map<string, Key[]>()
-    for await (const item of this.scan(
-      this.tables.segments,
-      'partitionKey, baseOffset, objectKey',
-    )) {
-      objectKeys.add(item.objectKey as string)
-      const partition = item.partitionKey as string
-      const keys = segmentKeys.get(partition) ?? []
-      keys.push({ partitionKey: partition, baseOffset: item.baseOffset as number })
-      segmentKeys.set(partition, keys)
+    const baseOffsets = new Map<string, number[]>()
+    for await (const reference of this.inventory.references()) {
+      objectKeys.add(reference.objectKey)
+      const offsets = baseOffsets.get(reference.partitionKey) ?? []
+      offsets.push(reference.baseOffset)
+      baseOffsets.set(reference.partitionKey, offsets)
     }
-    const partitionKeys = new Set(segmentKeys.keys())
+    const partitionKeys = new Set(baseOffsets.keys())
     // Heads and leases outlive a partition's entries; only a full collection looks for them.
     if (withHeadsAndLeases) {
-      for (const table of [this.tables.partitions, this.tables.leases]) {
-        for await (const item of this.scan(table, 'partitionKey')) {
-          partitionKeys.add(item.partitionKey as string)
-        }
-      }
+      for await (const key of this.inventory.partitionKeys()) partitionKeys.add(key)
     }
-    return { objectKeys, segmentKeys, partitionKeys }
-  }
-
-  private async *scan(table: string, projection: string): AsyncGenerator<Record<string, unknown>> {
-    const pages = paginateScan(
-      { client: this.documents },
-      { TableName: table, ProjectionExpression: projection, ConsistentRead: true },
-    )
-    for await (const page of pages) yield* page.Items ?? []
+    return { objectKeys, baseOffsets, partitionKeys }
   }
 
   /**
@@ -153,28 +129,11 @@ export class GarbageCollector {
    * topic's id again, and a rewrite racing this one is conditioned on the
    * exact items it replaces, so it either fails or leaves items the next run purges.
    */
-  private async purgePartition(partitionKey: string, segmentKeys: readonly Key[]): Promise<number> {
-    const single = [{ partitionKey }]
-    await this.deleteItems(this.tables.segments, segmentKeys)
-    await this.deleteItems(this.tables.partitions, single)
-    await this.deleteItems(this.tables.leases, single)
-    return segmentKeys.length + 2
-  }
-
-  private async deleteItems(table: string, keys: readonly Key[]): Promise<void> {
-    let pending = keys.map((key) => ({ DeleteRequest: { Key: key } }))
-    for (let round = 0; pending.length > 0; ) {
-      const batch = pending.slice(0, BATCH_WRITE_LIMIT)
-      pending = pending.slice(BATCH_WRITE_LIMIT)
-      const { UnprocessedItems } = await this.documents.send(
-        new BatchWriteCommand({ RequestItems: { [table]: batch } }),
-      )
-      // Throttled deletes come back unprocessed; they go round again with the rest.
-      const unprocessed = UnprocessedItems?.[table] ?? []
-      if (unprocessed.length > 0) {
-        pending.push(...(unprocessed as typeof pending))
-        await backoff(round++, UNPROCESSED_BACKOFF)
-      }
-    }
+  private async purgePartition(
+    partitionKey: string,
+    baseOffsets: readonly number[],
+  ): Promise<number> {
+    await this.inventory.purge(partitionKey, baseOffsets)
+    return baseOffsets.length + 2
   }
 }

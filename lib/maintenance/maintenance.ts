@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto'
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { TopicNotFoundError } from '../errors.ts'
-import { S3ObjectStore } from '../storage/aws/objects.ts'
-import { DynamoDbPartitionHeads } from '../storage/aws/partition-heads.ts'
-import { DynamoDbSegmentIndex } from '../storage/aws/segment-index.ts'
-import { DynamoDbTopicStore } from '../storage/aws/topics.ts'
-import type { AwsClients } from '../storage/aws-clients.ts'
 import { partitionKey } from '../storage/keys.ts'
+import { IndexChangedError, type IndexRewriter } from '../storage/ports/index-rewrite.ts'
+import {
+  LeaseLostError,
+  type MaintenanceState,
+  NO_MAINTENANCE_STATE,
+  type PartitionLeases,
+} from '../storage/ports/leases.ts'
+import type { PartitionHeads, SegmentIndex } from '../storage/ports/log.ts'
+import type { LogInventory } from '../storage/ports/log-inventory.ts'
+import type { ObjectStore } from '../storage/ports/objects.ts'
 import type { TopicItem, TopicStore } from '../storage/ports/topics.ts'
-import type { StorageNames } from '../storage/tables.ts'
 import { Budget } from './budget.ts'
 import { compact, compactionDue } from './compaction.ts'
 import {
@@ -18,15 +21,9 @@ import {
   readView,
 } from './context.ts'
 import { GarbageCollector } from './gc.ts'
-import { IndexChangedError, IndexRewriter } from './index-rewrite.ts'
-import {
-  LeaseLostError,
-  type MaintenanceState,
-  NO_MAINTENANCE_STATE,
-  PartitionLeases,
-} from './leases.ts'
 import { merge, mergeDue } from './merge.ts'
 import { DEFAULT_MAINTENANCE_OPTIONS, type MaintenanceOptions } from './options.ts'
+import { PartitionLease } from './partition-lease.ts'
 import {
   type GcReport,
   type MaintenanceReport,
@@ -42,6 +39,17 @@ import {
   PARTITION_TASKS,
   type PartitionTask,
 } from './tasks.ts'
+
+/** The stores maintenance works on: the log's, which it reads and rewrites, and its own. */
+export interface MaintenanceStores {
+  readonly objects: ObjectStore
+  readonly segments: SegmentIndex
+  readonly heads: PartitionHeads
+  readonly topics: TopicStore
+  readonly leases: PartitionLeases
+  readonly rewriter: IndexRewriter
+  readonly inventory: LogInventory
+}
 
 export interface MaintenanceRequest {
   /** Topic names to maintain; all topics when absent. */
@@ -84,21 +92,14 @@ export class Maintenance {
   private readonly collector: GarbageCollector
   private readonly runners: Readonly<Record<PartitionTask, TaskRunner>>
 
-  constructor(clients: AwsClients, names: StorageNames, options: Partial<MaintenanceOptions> = {}) {
+  constructor(stores: MaintenanceStores, options: Partial<MaintenanceOptions> = {}) {
     const resolved = { ...DEFAULT_MAINTENANCE_OPTIONS, ...options }
-    const documents = DynamoDBDocumentClient.from(clients.dynamodb)
-    const objects = new S3ObjectStore(clients.s3, names.bucket)
+    const { objects, segments, heads, rewriter, topics, leases, inventory } = stores
     this.options = resolved
-    this.topics = new DynamoDbTopicStore(documents, names.tables.topics)
-    this.context = {
-      objects,
-      segments: new DynamoDbSegmentIndex(documents, names.tables.segments),
-      heads: new DynamoDbPartitionHeads(documents, names.tables.partitions),
-      rewriter: new IndexRewriter(documents, names.tables),
-      options: resolved,
-    }
-    this.leases = new PartitionLeases(documents, names.tables.leases, resolved.clock)
-    this.collector = new GarbageCollector(documents, objects, names.tables, this.topics, resolved)
+    this.topics = topics
+    this.context = { objects, segments, heads, rewriter, options: resolved }
+    this.leases = leases
+    this.collector = new GarbageCollector(inventory, objects, topics, resolved)
     this.runners = {
       retention: { due: (view, topic) => retentionDue(view, topic, resolved.clock()), run: retain },
       compact: {
@@ -219,7 +220,7 @@ export class Maintenance {
     const due = tasks.filter((task) => this.runners[task].due(view, topic, state))
     if (due.length === 0) return undefined
     const base = { topic: topic.name, partition }
-    const lease = await this.leases.acquire(key, holder, this.options.leaseMs)
+    const lease = await PartitionLease.acquire(this.leases, this.options, key, holder)
     if (!lease) return { ...base, outcome: 'busy', tasks: {} }
 
     const reports: Partial<Record<PartitionTask, TaskReport>> = {}

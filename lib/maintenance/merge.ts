@@ -6,6 +6,7 @@ import {
 } from '../broker/payload-formats.ts'
 import { topicConfigValue } from '../broker/topic-configs.ts'
 import { timestampRange } from '../log/timestamp-range.ts'
+import { MAX_ENTRIES_PER_REWRITE } from '../storage/ports/index-rewrite.ts'
 import type { SegmentEntry } from '../storage/ports/log.ts'
 import type { TopicItem } from '../storage/ports/topics.ts'
 import {
@@ -16,7 +17,6 @@ import {
   type PartitionWork,
   readView,
 } from './context.ts'
-import { MAX_ENTRIES_PER_REWRITE } from './index-rewrite.ts'
 import type { MaintenanceOptions } from './options.ts'
 import type { TaskReport } from './report.ts'
 import { rebasedBatches } from './segment-bytes.ts'

@@ -1,4 +1,5 @@
 import { hasCleanupPolicy, topicConfigValue } from '../broker/topic-configs.ts'
+import { MAX_ENTRIES_PER_REWRITE } from '../storage/ports/index-rewrite.ts'
 import type { PartitionHead, SegmentEntry } from '../storage/ports/log.ts'
 import type { TopicItem } from '../storage/ports/topics.ts'
 import {
@@ -7,7 +8,6 @@ import {
   type PartitionWork,
   readView,
 } from './context.ts'
-import { MAX_ENTRIES_PER_REWRITE } from './index-rewrite.ts'
 import type { TaskReport } from './report.ts'
 
 export interface RetentionPlan {

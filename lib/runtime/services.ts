@@ -17,6 +17,7 @@ import { Maintenance } from '../maintenance/maintenance.ts'
 import type { MaintenanceOptions } from '../maintenance/options.ts'
 import { createSchemaRegistry, type SchemaRegistry } from '../registry/registry.ts'
 import { awsLogStores } from '../storage/aws/log-stores.ts'
+import { awsMaintenanceStores } from '../storage/aws/maintenance-stores.ts'
 import { awsRegistryStores } from '../storage/aws/registry-stores.ts'
 import type { AwsClients } from '../storage/aws-clients.ts'
 import type { StorageNames } from '../storage/tables.ts'
@@ -63,7 +64,7 @@ export function createServices(
       broker,
       options.consumerInstances,
     ),
-    maintenance: new Maintenance(clients, names, options.maintenance),
+    maintenance: new Maintenance(awsMaintenanceStores(clients, names), options.maintenance),
     registry: createSchemaRegistry(awsRegistryStores(clients, names)),
   }
 }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { Maintenance } from '../../../lib/maintenance/maintenance.ts'
+import { awsMaintenanceStores } from '../../../lib/storage/aws/maintenance-stores.ts'
 import { countCommands, loseResponse } from '../../support/faults.ts'
 import {
   base64,
@@ -356,7 +357,9 @@ describe('a consumer of a compacted topic whose tail was removed', () => {
       const produced = await h.send('POST', `${C}/topics/${topic}/records`, record)
       expect(produced.status, produced.text).toBe(200)
     }
-    const maintenance = new Maintenance(h.storage.clients, h.storage.names, { log: () => {} })
+    const maintenance = new Maintenance(awsMaintenanceStores(h.storage.clients, h.storage.names), {
+      log: () => {},
+    })
     await maintenance.run({ topics: [topic], tasks: ['compact'], budgetMs: 60_000 })
 
     const consumer = await subscribed(

@@ -9,6 +9,7 @@ import type { LogLine, MaintenanceOptions } from '../../../lib/maintenance/optio
 import type { MaintenanceReport, PartitionReport } from '../../../lib/maintenance/report.ts'
 import type { MaintenanceTask } from '../../../lib/maintenance/tasks.ts'
 import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
+import { awsMaintenanceStores } from '../../../lib/storage/aws/maintenance-stores.ts'
 import { S3ObjectStore } from '../../../lib/storage/aws/objects.ts'
 import type { AwsClients } from '../../../lib/storage/aws-clients.ts'
 import { topicObjectPrefix } from '../../../lib/storage/keys.ts'
@@ -46,7 +47,7 @@ export function maintenanceOn(
 ): TestMaintenance {
   const clients = testClients()
   const logs: LogLine[] = []
-  const maintenance = new Maintenance(clients, storage.names, {
+  const maintenance = new Maintenance(awsMaintenanceStores(clients, storage.names), {
     clock: () => Date.now() + aheadMs,
     log: (line) => logs.push(line),
     ...options,

@@ -5,22 +5,21 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
-import { type BackoffPolicy, backoff } from '../common/backoff.ts'
-import type { SegmentItem } from '../storage/aws/segment-index.ts'
-import { partitionKey } from '../storage/keys.ts'
-import { CommitConflictError, type SegmentEntry } from '../storage/ports/log.ts'
-import type { StorageNames } from '../storage/tables.ts'
-import { LeaseLostError, type PartitionLease } from './leases.ts'
+import { type BackoffPolicy, backoff } from '../../common/backoff.ts'
+import { partitionKey } from '../keys.ts'
+import {
+  checkRemoval,
+  checkReplacement,
+  IndexChangedError,
+  type IndexRewriter,
+} from '../ports/index-rewrite.ts'
+import { type HeldLease, LeaseLostError } from '../ports/leases.ts'
+import { CommitConflictError, type SegmentEntry } from '../ports/log.ts'
+import type { StorageNames } from '../tables.ts'
+import { heldCondition } from './leases.ts'
+import type { SegmentItem } from './segment-index.ts'
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
-
-/** DynamoDB caps a transaction at 100 items, and the lease's fence takes one of them. */
-export const MAX_ENTRIES_PER_REWRITE = 99
-
-/** An entry a rewrite meant to replace is no longer what was read. Nothing was written. */
-export class IndexChangedError extends Error {
-  override name = 'IndexChangedError'
-}
 
 /** Contention only, e.g. with producers moving the partition head: worth a few quick retries. */
 const CONFLICT_RETRIES = 8
@@ -40,40 +39,25 @@ function unchanged(entry: SegmentEntry) {
 }
 
 /**
- * Changes to a partition's index, each one DynamoDB transaction conditioned on
- * the lease (its holder and epoch) and on the exact items it replaces, so a
- * run that lost its lease, or that read an index someone else has changed
- * since, changes nothing.
+ * Index rewrites as DynamoDB transactions whose first item checks the lease
+ * item's holder and epoch, and whose other items are conditioned on the exact
+ * items they replace. The cancellation reasons tell the two refusals apart.
  */
-export class IndexRewriter {
+export class DynamoDbIndexRewriter implements IndexRewriter {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tables: StorageNames['tables'],
   ) {}
 
-  /**
-   * Puts `replacement` in place of consecutive entries that it covers exactly,
-   * under the first one's key: a reader finds the same offsets either way.
-   */
   async replace(
-    lease: PartitionLease,
+    lease: HeldLease,
     topicId: string,
     partition: number,
     replaced: readonly SegmentEntry[],
     replacement: SegmentEntry,
   ): Promise<void> {
+    checkReplacement(replaced, replacement)
     const [first, ...rest] = replaced
-    if (!first || replaced.length > MAX_ENTRIES_PER_REWRITE) {
-      throw new RangeError(`A rewrite replaces 1 to ${MAX_ENTRIES_PER_REWRITE} entries`)
-    }
-    if (
-      replacement.baseOffset !== first.baseOffset ||
-      replacement.lastOffset !== (rest.at(-1) ?? first).lastOffset
-    ) {
-      throw new RangeError(
-        'A replacement must cover exactly the offsets of the entries it replaces',
-      )
-    }
     const key = partitionKey(topicId, partition)
     const item: SegmentItem = { ...replacement, partitionKey: key }
     await this.transact(lease, [
@@ -82,16 +66,13 @@ export class IndexRewriter {
     ])
   }
 
-  /** Deletes entries below the log start. */
   async remove(
-    lease: PartitionLease,
+    lease: HeldLease,
     topicId: string,
     partition: number,
     removed: readonly SegmentEntry[],
   ): Promise<void> {
-    if (removed.length === 0 || removed.length > MAX_ENTRIES_PER_REWRITE) {
-      throw new RangeError(`A rewrite removes 1 to ${MAX_ENTRIES_PER_REWRITE} entries`)
-    }
+    checkRemoval(removed)
     const key = partitionKey(topicId, partition)
     await this.transact(
       lease,
@@ -99,9 +80,8 @@ export class IndexRewriter {
     )
   }
 
-  /** Moves the partition's log start forward to `logStartOffset`; never back, never past the end. */
   async advanceLogStart(
-    lease: PartitionLease,
+    lease: HeldLease,
     topicId: string,
     partition: number,
     logStartOffset: number,
@@ -129,12 +109,23 @@ export class IndexRewriter {
     }
   }
 
-  private async transact(lease: PartitionLease, items: readonly TransactItem[]): Promise<void> {
+  /** A transaction item that cancels the transaction unless the lease still holds. */
+  private fence(lease: HeldLease): TransactItem {
+    return {
+      ConditionCheck: {
+        TableName: this.tables.leases,
+        Key: { partitionKey: lease.partitionKey },
+        ...heldCondition(lease),
+      },
+    }
+  }
+
+  private async transact(lease: HeldLease, items: readonly TransactItem[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.documents.send(
           new TransactWriteCommand({
-            TransactItems: [lease.fence(), ...items],
+            TransactItems: [this.fence(lease), ...items],
             // Resent by the SDK on its own retries, so a lost answer cannot apply the rewrite twice.
             ClientRequestToken: randomUUID(),
           }),

@@ -1,0 +1,4 @@
+import { describeIndexRewriterContract } from '../../contract/index-rewrite.contract.ts'
+import { openAwsMaintenanceStores } from './aws-maintenance-stores.ts'
+
+describeIndexRewriterContract('DynamoDB', openAwsMaintenanceStores)

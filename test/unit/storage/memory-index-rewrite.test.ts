@@ -1,0 +1,4 @@
+import { describeIndexRewriterContract } from '../../contract/index-rewrite.contract.ts'
+import { openMemoryMaintenanceStores } from './memory-maintenance-stores.ts'
+
+describeIndexRewriterContract('memory', openMemoryMaintenanceStores)
