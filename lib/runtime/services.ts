@@ -4,7 +4,6 @@
  * builds its services here, so they all run the same wiring and differ only
  * in the options they pass.
  */
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { type Broker, type BrokerOptions, createBroker } from '../broker/broker.ts'
 import type { GroupOptions } from '../groups/group-options.ts'
 import { createGroupServices, type GroupServices } from '../groups/group-services.ts'
@@ -16,6 +15,7 @@ import type { InstanceOptions } from '../http/v2/instances/instance-options.ts'
 import { Maintenance } from '../maintenance/maintenance.ts'
 import type { MaintenanceOptions } from '../maintenance/options.ts'
 import { createSchemaRegistry, type SchemaRegistry } from '../registry/registry.ts'
+import { awsGroupStores } from '../storage/aws/group-stores.ts'
 import type { AwsClients } from '../storage/aws-clients.ts'
 import type { StorageNames } from '../storage/tables.ts'
 
@@ -45,18 +45,17 @@ export function createServices(
   names: StorageNames,
   options: ServiceOptions = {},
 ): Services {
-  const documents = DynamoDBDocumentClient.from(clients.dynamodb)
+  const groupStores = awsGroupStores(clients, names)
   const broker = createBroker(clients, names, {
     ...(options.appender && { appender: options.appender }),
     ...(options.reader && { reader: options.reader }),
   })
-  const groups = createGroupServices(documents, names.tables, broker, options.groups)
+  const groups = createGroupServices(groupStores, broker, options.groups)
   return {
     broker,
     groups,
     consumerInstances: createConsumerInstances(
-      documents,
-      names.tables.consumerInstances,
+      groupStores.consumerInstances,
       groups.coordinator,
       broker,
       options.consumerInstances,

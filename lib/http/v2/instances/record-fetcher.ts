@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { LogReader, ReadRecord, StartPosition } from '../../../broker/reader.ts'
 import { OffsetOutOfRangeError, type SluiceError } from '../../../errors.ts'
 import { type AutoOffsetReset, resetStart } from '../../../groups/offset-reset.ts'
-import type { CommittedOffset } from '../../../groups/offset-store.ts'
 import type { TopicMetadata } from '../../../groups/topic-metadata.ts'
 import {
   type PartitionKey,
@@ -11,8 +10,9 @@ import {
   topicsOf,
 } from '../../../groups/topic-partitions.ts'
 import type { PartitionHead } from '../../../storage/partition-heads.ts'
+import type { Position } from '../../../storage/ports/consumer-instances.ts'
+import type { CommittedOffset } from '../../../storage/ports/offsets.ts'
 import type { TopicItem } from '../../../storage/topic-table.ts'
-import type { Position } from './instance-store.ts'
 
 export interface FetchLimits {
   readonly maxRecords: number
