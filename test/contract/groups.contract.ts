@@ -61,10 +61,14 @@ export function describeGroupStoreContract(engine: string, open: () => Promise<G
         const member = memberRecord('m')
         await createGroup(store, groupId, [member])
         ;(member.assigned as string[]).push('orders/9')
-        const loaded = await store.load(groupId)
-        expect(loaded.members[0]?.assigned).toEqual(['orders/0'])
-        ;(loaded.members[0]?.assigned as string[]).push('orders/8')
-        ;(loaded.group?.target.a as string[]).push('orders/7')
+        const {
+          group,
+          members: [read],
+        } = await store.load(groupId)
+        if (!group || !read) throw new Error('The group was not stored')
+        expect(read.assigned).toEqual(['orders/0'])
+        ;(read.assigned as string[]).push('orders/8')
+        ;(group.target.a as string[]).push('orders/7')
         const again = await store.load(groupId)
         expect(again.members[0]?.assigned).toEqual(['orders/0'])
         expect(again.group?.target.a).toEqual(['orders/0', 'orders/1'])

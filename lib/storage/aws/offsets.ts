@@ -16,6 +16,11 @@ import { type DynamoDbGroupStore, isLostRace, type TransactItem } from './groups
 
 /** Offsets go in transactions of at most 100 items, one of them the fence. */
 const ITEMS_PER_TRANSACTION = 99
+/**
+ * A member's fence names each partition in its condition, about 60 characters
+ * apiece, and a condition expression may not pass 4 KB: its commits go 50 to a transaction.
+ */
+const MEMBER_FENCED_PER_TRANSACTION = 50
 const CONFLICT_RETRIES = 5
 const CONFLICT_BACKOFF = { baseMs: 20, capMs: 500 }
 
@@ -30,14 +35,15 @@ export class DynamoDbOffsetStore implements OffsetStore {
     private readonly groups: DynamoDbGroupStore,
   ) {}
 
-  /** Offsets are written in transactions of 99, each with the fence checked for its partitions. */
+  /** Offsets are written in transactions of up to 99, each with the fence checked for its partitions. */
   async commit(
     groupId: string,
     offsets: readonly CommittedOffset[],
     fence: OffsetFence,
   ): Promise<void> {
-    for (let start = 0; start < offsets.length; start += ITEMS_PER_TRANSACTION) {
-      const chunk = offsets.slice(start, start + ITEMS_PER_TRANSACTION)
+    const size = fence.kind === 'member' ? MEMBER_FENCED_PER_TRANSACTION : ITEMS_PER_TRANSACTION
+    for (let start = 0; start < offsets.length; start += size) {
+      const chunk = offsets.slice(start, start + size)
       const keys = chunk.map(partitionKeyOf)
       await this.transact([
         this.fenceItem(groupId, fence, keys),
