@@ -12,7 +12,7 @@ import type { MemoryGroupState } from './group-state.ts'
 /**
  * Committed offsets in memory, fenced against the groups of the same state.
  * Each write checks its fence and applies everything in one synchronous run,
- * so unlike DynamoDB's transactions of 99 it never lands in part.
+ * so unlike DynamoDB's transactions of at most 100 items it never lands in part.
  */
 export class MemoryOffsetStore implements OffsetStore {
   constructor(private readonly state: MemoryGroupState) {}

@@ -49,7 +49,8 @@ export interface OffsetStore {
    * Writes offsets together with their fence; FenceRejectedError when it does
    * not hold. An engine may split a large commit into several atomic writes,
    * each fenced: one refused half-way leaves the earlier ones in place, as
-   * each partition's offset stands on its own.
+   * each partition's offset stands on its own. No offsets: nothing is
+   * checked or written.
    */
   commit(groupId: string, offsets: readonly CommittedOffset[], fence: OffsetFence): Promise<void>
   list(groupId: string): Promise<CommittedOffset[]>
