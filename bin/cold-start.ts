@@ -21,8 +21,8 @@ import {
 } from '../lib/infra/local-lambda.ts'
 import { bootstrapStorage } from '../lib/local/bootstrap.ts'
 import { startLocalEngines } from '../lib/local/engines.ts'
-import { awsLogStores } from '../lib/storage/aws/log-stores.ts'
-import { createAwsClients } from '../lib/storage/aws-clients.ts'
+import { createAwsClients } from '../lib/storage/aws/clients.ts'
+import { awsStorage } from '../lib/storage/aws/storage-engine.ts'
 import { storageNamesForPrefix } from '../lib/storage/tables.ts'
 
 const runs = Number(process.argv[2] ?? 5)
@@ -50,7 +50,7 @@ try {
   const names = storageNamesForPrefix(`cold-${randomBytes(4).toString('hex')}`)
   const clients = createAwsClients(engines)
   await bootstrapStorage(clients, names)
-  await createBroker(awsLogStores(clients, names)).topics.create({
+  await createBroker(awsStorage(clients, names)).topics.create({
     name: 'orders',
     partitionsCount: 1,
   })

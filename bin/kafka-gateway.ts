@@ -10,7 +10,8 @@ import { Logger } from '@aws-lambda-powertools/logger'
 import { ConfigError, configFromEnv } from '../lib/config.ts'
 import { startConfiguredGateway } from '../lib/kafka/configured-gateway.ts'
 import { createServices } from '../lib/runtime/services.ts'
-import { createAwsClients } from '../lib/storage/aws-clients.ts'
+import { createAwsClients } from '../lib/storage/aws/clients.ts'
+import { awsStorage } from '../lib/storage/aws/storage-engine.ts'
 
 // Unlike the dev server, a deployed gateway never falls back to serving anyone who connects.
 for (const name of ['SLUICE_KAFKA_AUTH', 'SLUICE_KAFKA_ADVERTISED_HOST']) {
@@ -25,7 +26,7 @@ const clients = createAwsClients()
 const gateway = await startConfiguredGateway({
   config,
   clients,
-  services: createServices(clients, config.names),
+  services: createServices(awsStorage(clients, config.names)),
   // Every interface: the load balancer reaches the task on its own address.
   host: '0.0.0.0',
   onConnectionClosed: (reason, error) => {

@@ -10,8 +10,8 @@ import { API_SERVICE } from '../lib/observability/metric-names.ts'
 import { createObservability } from '../lib/observability/powertools.ts'
 import { requestMetrics } from '../lib/observability/request-metrics.ts'
 import { createServices } from '../lib/runtime/services.ts'
-import { awsApiKeyStore } from '../lib/storage/aws/api-keys.ts'
-import { createAwsClients } from '../lib/storage/aws-clients.ts'
+import { createAwsClients } from '../lib/storage/aws/clients.ts'
+import { awsStorage } from '../lib/storage/aws/storage-engine.ts'
 
 const config = configFromEnv()
 const authMode = authModeFromEnv()
@@ -22,7 +22,7 @@ observability.tracer.captureAWSv3Client(clients.s3)
 const brokerMetrics = cloudWatchBrokerMetrics(observability.metrics)
 
 const app = createApp({
-  ...createServices(clients, config.names, {
+  ...createServices(awsStorage(clients, config.names), {
     appender: { metrics: brokerMetrics },
     reader: { metrics: brokerMetrics },
     maintenance: config.maintenance,
@@ -34,7 +34,7 @@ const app = createApp({
   authenticate:
     authMode === 'iam'
       ? iamAuthentication()
-      : apiKeyAuthentication(new ApiKeys(awsApiKeyStore(clients, config.names))),
+      : apiKeyAuthentication(new ApiKeys(awsStorage(clients, config.names).apiKeys)),
 })
 
 /** Serves Lambda function URL and API Gateway HTTP API (payload 2.0) events alike. */

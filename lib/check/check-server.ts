@@ -1,7 +1,8 @@
 import { serve } from '@hono/node-server'
 import { createApp } from '../http/app.ts'
 import { createServices } from '../runtime/services.ts'
-import { createAwsClients, type EngineEndpoints } from '../storage/aws-clients.ts'
+import { createAwsClients, type EngineEndpoints } from '../storage/aws/clients.ts'
+import { awsStorage } from '../storage/aws/storage-engine.ts'
 import type { StorageNames } from '../storage/tables.ts'
 import { type FaultKind, FaultLayer, type FaultRates } from './fault-layer.ts'
 
@@ -37,7 +38,9 @@ export function serveUnderFaults(
     clients,
   )
   // GC's grace in the check stays above this commit budget, as the design requires.
-  const services = createServices(clients, config.names, { appender: { commitTimeoutMs: 5_000 } })
+  const services = createServices(awsStorage(clients, config.names), {
+    appender: { commitTimeoutMs: 5_000 },
+  })
   const app = createApp({
     ...services,
     clusterId: config.clusterId,

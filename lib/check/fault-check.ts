@@ -5,7 +5,8 @@ import { InvalidArgumentError, SluiceRequestError } from '../client/errors.ts'
 import { Sluice } from '../client/sluice.ts'
 import { partitionForKey } from '../common/partitioner.ts'
 import { createServices } from '../runtime/services.ts'
-import type { AwsClients, EngineEndpoints } from '../storage/aws-clients.ts'
+import type { AwsClients, EngineEndpoints } from '../storage/aws/clients.ts'
+import { awsStorage } from '../storage/aws/storage-engine.ts'
 import type { TopicItem } from '../storage/ports/topics.ts'
 import type { StorageNames } from '../storage/tables.ts'
 import { type CheckReport, checkHistory } from './checker.ts'
@@ -69,7 +70,7 @@ const CLIENT_RETRY = { retries: 20, initialRetryTimeMs: 10, maxRetryTimeMs: 1_00
  */
 export async function runFaultCheck(options: FaultCheckOptions): Promise<FaultCheckRun> {
   const progress = options.progress ?? (() => {})
-  const services = createServices(options.clients, options.names, {
+  const services = createServices(awsStorage(options.clients, options.names), {
     // GC's grace stays above the server's commit budget (check-server.ts), as the
     // design requires, but short enough that GC deletes objects while the check runs.
     maintenance: { objectGraceMs: 15_000, leaseMs: 10_000, log: () => {} },

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { AwsClients } from '../storage/aws-clients.ts'
+import type { AwsClients } from '../storage/aws/clients.ts'
 
 /** Chance per call of each fault; 0 turns it off. */
 export interface FaultRates {

@@ -1,5 +1,12 @@
 import { backoff } from '../common/backoff.ts'
 import { BadRequestError, RetriableStorageError, type SluiceError } from '../errors.ts'
+import { GroupConflictError, type GroupStore } from '../storage/ports/groups.ts'
+import {
+  type CommittedOffset,
+  FenceRejectedError,
+  type OffsetFence,
+  type OffsetStore,
+} from '../storage/ports/offsets.ts'
 import type { AssignorName } from './assignors/assignors.ts'
 import {
   FencedMemberEpochError,
@@ -10,8 +17,6 @@ import {
 import type { GroupOptions } from './group-options.ts'
 import { heldBy, type MemberRecord } from './group-records.ts'
 import { GroupState, type NewMember } from './group-state.ts'
-import { GroupConflictError, type GroupStore } from './group-store.ts'
-import { type CommittedOffset, FenceRejectedError, type OffsetStore } from './offset-store.ts'
 import type { Subscription } from './subscription.ts'
 import type { TopicMetadata } from './topic-metadata.ts'
 import {
@@ -103,7 +108,7 @@ function assignmentOf(state: GroupState, memberId: string): MemberAssignment {
 }
 
 /**
- * The group coordinator, stateless: every step reads the group from DynamoDB,
+ * The group coordinator, stateless: every step reads the group from storage,
  * works out the next state (GroupState) and writes it conditioned on what it
  * read, retrying from the top when another step got there first. Members that
  * missed their session are removed by whichever step next touches the group.
@@ -215,7 +220,7 @@ export class GroupCoordinator {
   /**
    * Commits offsets. A member may commit only partitions it holds, at its
    * current epoch, while its session lasts; a commit without membership only
-   * to a group without members. The check and the write are one transaction.
+   * to a group without members. The check and the write are one atomic write.
    */
   async commit(
     groupId: string,
@@ -227,17 +232,7 @@ export class GroupCoordinator {
     const now = this.options.clock()
     const items = offsets.map((offset) => ({ ...offset, committedAt: now }))
     try {
-      await this.offsets.commit(groupId, items, (partitions) =>
-        committer.kind === 'member'
-          ? this.store.memberFence(
-              groupId,
-              committer.memberId,
-              committer.memberEpoch,
-              partitions,
-              now,
-            )
-          : this.store.emptyGroupFence(groupId, now),
-      )
+      await this.offsets.commit(groupId, items, fenceFor(committer, now))
     } catch (error) {
       if (!(error instanceof FenceRejectedError)) throw error
       throw committer.kind === 'member'
@@ -313,6 +308,18 @@ export class GroupCoordinator {
       return outcome.value
     }
   }
+}
+
+/** What a commit by `committer` at `now` must be checked against. */
+function fenceFor(committer: Committer, now: number): OffsetFence {
+  return committer.kind === 'member'
+    ? {
+        kind: 'member',
+        memberId: committer.memberId,
+        memberEpoch: committer.memberEpoch,
+        at: now,
+      }
+    : { kind: 'empty-group', at: now }
 }
 
 /**

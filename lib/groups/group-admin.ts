@@ -1,13 +1,13 @@
 import type { LogReader, StartPosition } from '../broker/reader.ts'
 import type { Topics } from '../broker/topics.ts'
 import { BadRequestError, RetriableStorageError } from '../errors.ts'
+import type { GroupStore } from '../storage/ports/groups.ts'
+import { FenceRejectedError, type OffsetStore } from '../storage/ports/offsets.ts'
 import type { TopicItem } from '../storage/ports/topics.ts'
 import type { GroupCoordinator, OffsetToCommit } from './coordinator.ts'
 import { ConsumerGroupNotFoundError, GroupNotEmptyError, UnknownMemberIdError } from './errors.ts'
 import { type GroupRecord, heldBy, type MemberRecord } from './group-records.ts'
-import type { GroupStore } from './group-store.ts'
 import { validateGroupId } from './names.ts'
-import { FenceRejectedError, type OffsetStore } from './offset-store.ts'
 import type { TopicMetadata } from './topic-metadata.ts'
 import {
   comparePartitions,
@@ -180,8 +180,8 @@ export class GroupAdmin {
    * Deletes a group without members, and its committed offsets. The offsets
    * read and the group item go together, conditioned on the group's version:
    * a commit or a join landing after the read moves it, and the delete starts
-   * over, so no offset outlives its group. (Past 99 offsets the deletes take
-   * several transactions; a member joining between them stops the delete with
+   * over, so no offset outlives its group. (A store may split many deletes
+   * into several writes; a member joining between them stops the delete with
    * some offsets gone, never with offsets left behind a deleted group.)
    */
   async delete(groupId: string): Promise<void> {
@@ -190,12 +190,10 @@ export class GroupAdmin {
       if (members.length > 0) throw new GroupNotEmptyError(groupId, 'delete')
       const offsets = await this.offsets.list(groupId)
       try {
-        await this.offsets.removeThen(
-          groupId,
-          offsets.map(partitionKeyOf),
-          this.store.unchangedEmptyGroupCheck(groupId, group.version),
-          this.store.groupDeletion(groupId, group.version),
-        )
+        await this.offsets.deleteGroup(groupId, {
+          version: group.version,
+          partitions: offsets.map(partitionKeyOf),
+        })
         return
       } catch (error) {
         if (!(error instanceof FenceRejectedError)) throw error

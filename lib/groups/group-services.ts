@@ -1,12 +1,9 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { LogReader } from '../broker/reader.ts'
 import type { Topics } from '../broker/topics.ts'
-import type { StorageNames } from '../storage/tables.ts'
+import type { GroupStores } from '../storage/ports/groups.ts'
 import { GroupCoordinator } from './coordinator.ts'
 import { GroupAdmin } from './group-admin.ts'
 import { DEFAULT_GROUP_OPTIONS, type GroupOptions } from './group-options.ts'
-import { GroupStore } from './group-store.ts'
-import { OffsetStore } from './offset-store.ts'
 import { GroupSweeper } from './sweep.ts'
 import { TopicMetadata } from './topic-metadata.ts'
 
@@ -18,14 +15,11 @@ export interface GroupServices {
 }
 
 export function createGroupServices(
-  documents: DynamoDBDocumentClient,
-  tables: StorageNames['tables'],
+  { groups: store, offsets }: Pick<GroupStores, 'groups' | 'offsets'>,
   log: { readonly topics: Topics; readonly reader: LogReader },
   options: Partial<GroupOptions> = {},
 ): GroupServices {
   const groupOptions = { ...DEFAULT_GROUP_OPTIONS, ...options }
-  const store = new GroupStore(documents, tables.groups)
-  const offsets = new OffsetStore(documents, tables.groupOffsets)
   const metadata = new TopicMetadata(log.topics)
   const coordinator = new GroupCoordinator(store, offsets, metadata, groupOptions)
   return {

@@ -1,3 +1,4 @@
+import type { GroupWrite, LoadedGroup } from '../storage/ports/groups.ts'
 import { ASSIGNORS, type AssignorName, chooseAssignor } from './assignors/assignors.ts'
 import {
   emptyGroup,
@@ -9,29 +10,6 @@ import {
 import { reconcile } from './reconciliation.ts'
 import { matchTopics, type Subscription, sameSubscription } from './subscription.ts'
 import { type PartitionKey, parsePartitionKey, partitionKeyOf } from './topic-partitions.ts'
-
-/** A group as read: its item (absent before the group's first write) and its members. */
-export interface LoadedGroup {
-  readonly group?: GroupRecord
-  readonly members: readonly MemberRecord[]
-}
-
-/**
- * The writes that take a group from what was read to what a step made of it.
- * Every item is conditioned on the version or revision that was read (or on
- * not existing), so a step computed from stale state never lands.
- */
-export interface GroupWrite {
-  readonly group?: { readonly record: GroupRecord; readonly expectedVersion?: number }
-  readonly putMembers: readonly {
-    readonly record: MemberRecord
-    readonly expectedRevision?: number
-  }[]
-  readonly deleteMembers: readonly {
-    readonly memberId: string
-    readonly expectedRevision: number
-  }[]
-}
 
 export interface NewMember {
   readonly memberId: string

@@ -1,5 +1,5 @@
+import type { GroupStore } from '../storage/ports/groups.ts'
 import type { GroupCoordinator } from './coordinator.ts'
-import type { GroupStore } from './group-store.ts'
 
 /**
  * What a scheduler runs now and then: expire members whose session ran out in

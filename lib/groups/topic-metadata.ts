@@ -8,9 +8,12 @@ function snapshot(topic: TopicItem): TopicSnapshot {
   return { topicId: topic.topicId, partitions: topic.partitionsCount }
 }
 
+/** The topic reads group metadata needs, and all it depends on. */
+export type TopicCatalog = Pick<Topics, 'describe' | 'lookup' | 'list'>
+
 /** Looks topics up for groups, where a topic that does not exist (yet, or any more) is simply left out. */
 export class TopicMetadata {
-  constructor(private readonly topics: Topics) {}
+  constructor(private readonly topics: TopicCatalog) {}
 
   /** The named topics that exist, by name. */
   existing(names: Iterable<string>): Promise<Map<string, TopicItem>> {

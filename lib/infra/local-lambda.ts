@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda'
 import type { AuthMode } from '../auth/auth-mode.ts'
-import { type EngineEndpoints, localCredentials, localRegion } from '../storage/aws-clients.ts'
+import { type EngineEndpoints, localCredentials, localRegion } from '../storage/aws/clients.ts'
 import { type StorageNames, type TableId, tableNameVariable } from '../storage/tables.ts'
 
 /**

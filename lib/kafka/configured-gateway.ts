@@ -2,8 +2,8 @@ import { ApiKeys } from '../auth/api-keys.ts'
 import type { Broker } from '../broker/broker.ts'
 import type { SluiceConfig } from '../config.ts'
 import type { GroupServices } from '../groups/group-services.ts'
-import { awsApiKeyStore } from '../storage/aws/api-keys.ts'
-import type { AwsClients } from '../storage/aws-clients.ts'
+import type { AwsClients } from '../storage/aws/clients.ts'
+import { awsStorage } from '../storage/aws/storage-engine.ts'
 import { apiKeyCheck } from './gateway/sasl.ts'
 import { type KafkaGateway, startKafkaGateway } from './gateway/server.ts'
 
@@ -37,7 +37,7 @@ export function startConfiguredGateway(options: ConfiguredGatewayOptions): Promi
     maxFrameBytes: kafka.maxFrameBytes,
     onConnectionClosed: options.onConnectionClosed,
     ...(kafka.auth === 'sasl-plain' && {
-      checkApiKey: apiKeyCheck(new ApiKeys(awsApiKeyStore(options.clients, config.names))),
+      checkApiKey: apiKeyCheck(new ApiKeys(awsStorage(options.clients, config.names).apiKeys)),
     }),
     ...(kafka.advertisedHost && { advertisedHost: kafka.advertisedHost }),
     ...(kafka.advertisedPort && { advertisedPort: kafka.advertisedPort }),

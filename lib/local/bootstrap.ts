@@ -15,7 +15,7 @@ import {
   HeadBucketCommand,
   type S3Client,
 } from '@aws-sdk/client-s3'
-import type { AwsClients } from '../storage/aws-clients.ts'
+import type { AwsClients } from '../storage/aws/clients.ts'
 import {
   type StorageNames,
   type TableDefinition,

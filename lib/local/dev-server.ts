@@ -10,8 +10,8 @@ import type { KafkaGateway } from '../kafka/gateway/server.ts'
 import { runEvery } from '../maintenance/schedule.ts'
 import type { GroupTimers } from '../runtime/services.ts'
 import { createServices } from '../runtime/services.ts'
-import { awsApiKeyStore } from '../storage/aws/api-keys.ts'
-import { createAwsClients, type EngineEndpoints } from '../storage/aws-clients.ts'
+import { createAwsClients, type EngineEndpoints } from '../storage/aws/clients.ts'
+import { awsStorage } from '../storage/aws/storage-engine.ts'
 import { bootstrapStorage } from './bootstrap.ts'
 import { type LocalEngines, startLocalEngines } from './engines.ts'
 
@@ -65,7 +65,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       options.engines.kind === 'running' ? options.engines.endpoints : engines,
     )
     await bootstrapStorage(clients, options.config.names)
-    const services = createServices(clients, options.config.names, {
+    const services = createServices(awsStorage(clients, options.config.names), {
       maintenance: options.config.maintenance,
       ...options.groups,
     })
@@ -76,7 +76,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       maintenanceRunTasks: options.config.maintenanceRunTasks,
       ...(options.auth === 'api-key' && {
         authenticate: apiKeyAuthentication(
-          new ApiKeys(awsApiKeyStore(clients, options.config.names)),
+          new ApiKeys(awsStorage(clients, options.config.names).apiKeys),
         ),
       }),
     })

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
 import getPort from 'get-port'
-import { localCredentials, localRegion } from '../storage/aws-clients.ts'
+import { localCredentials, localRegion } from '../storage/aws/clients.ts'
 import { stopGraceMs, supervise, waitUntilReady } from './child-process.ts'
 import {
   dynamoDBLocalJar,

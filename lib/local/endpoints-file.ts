@@ -1,6 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { EngineEndpoints } from '../storage/aws-clients.ts'
+import type { EngineEndpoints } from '../storage/aws/clients.ts'
 
 const ENDPOINTS_FILE = 'endpoints.json'
 

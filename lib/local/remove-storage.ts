@@ -5,7 +5,7 @@ import {
   ListObjectsV2Command,
   NoSuchBucket,
 } from '@aws-sdk/client-s3'
-import type { AwsClients } from '../storage/aws-clients.ts'
+import type { AwsClients } from '../storage/aws/clients.ts'
 import type { StorageNames } from '../storage/tables.ts'
 
 /**

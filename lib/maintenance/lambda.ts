@@ -1,8 +1,8 @@
 import { configFromEnv } from '../config.ts'
 import { observedHandler } from '../observability/lambda-handler.ts'
 import { createObservability } from '../observability/powertools.ts'
-import { awsMaintenanceStores } from '../storage/aws/maintenance-stores.ts'
-import { createAwsClients } from '../storage/aws-clients.ts'
+import { createAwsClients } from '../storage/aws/clients.ts'
+import { awsStorage } from '../storage/aws/storage-engine.ts'
 import { Maintenance } from './maintenance.ts'
 import { scheduledHandler } from './schedule.ts'
 import type { MaintenanceTask } from './tasks.ts'
@@ -14,7 +14,7 @@ import type { MaintenanceTask } from './tasks.ts'
 export function maintenanceFunction(service: string, tasks: readonly MaintenanceTask[]) {
   const config = configFromEnv()
   const observability = createObservability(service, config.clusterId)
-  const maintenance = new Maintenance(awsMaintenanceStores(createAwsClients(), config.names), {
+  const maintenance = new Maintenance(awsStorage(createAwsClients(), config.names), {
     ...config.maintenance,
     log: ({ message, ...fields }) => observability.logger.info(String(message), fields),
   })

@@ -2,9 +2,8 @@
  * Where Sluice is put together. Every entry point (the Lambda functions, the
  * dev server, the Kafka gateway, the fault check, the bench and the tests)
  * builds its services here, so they all run the same wiring and differ only
- * in the options they pass.
+ * in the storage engine and the options they pass.
  */
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { type Broker, type BrokerOptions, createBroker } from '../broker/broker.ts'
 import type { GroupOptions } from '../groups/group-options.ts'
 import { createGroupServices, type GroupServices } from '../groups/group-services.ts'
@@ -16,11 +15,7 @@ import type { InstanceOptions } from '../http/v2/instances/instance-options.ts'
 import { Maintenance } from '../maintenance/maintenance.ts'
 import type { MaintenanceOptions } from '../maintenance/options.ts'
 import { createSchemaRegistry, type SchemaRegistry } from '../registry/registry.ts'
-import { awsLogStores } from '../storage/aws/log-stores.ts'
-import { awsMaintenanceStores } from '../storage/aws/maintenance-stores.ts'
-import { awsRegistryStores } from '../storage/aws/registry-stores.ts'
-import type { AwsClients } from '../storage/aws-clients.ts'
-import type { StorageNames } from '../storage/tables.ts'
+import type { StorageEngine } from '../storage/ports/storage-engine.ts'
 
 /** Group and v2 consumer timers: Kafka's and the REST Proxy's by default, shorter in tests. */
 export interface GroupTimers {
@@ -42,29 +37,23 @@ export interface Services {
   readonly registry: SchemaRegistry
 }
 
-/** The services over one set of tables and one bucket. */
-export function createServices(
-  clients: AwsClients,
-  names: StorageNames,
-  options: ServiceOptions = {},
-): Services {
-  const documents = DynamoDBDocumentClient.from(clients.dynamodb)
-  const broker = createBroker(awsLogStores(clients, names), {
+/** The services over one storage engine: AWS's (lib/storage/aws) or memory (lib/storage/memory). */
+export function createServices(storage: StorageEngine, options: ServiceOptions = {}): Services {
+  const broker = createBroker(storage, {
     ...(options.appender && { appender: options.appender }),
     ...(options.reader && { reader: options.reader }),
   })
-  const groups = createGroupServices(documents, names.tables, broker, options.groups)
+  const groups = createGroupServices(storage, broker, options.groups)
   return {
     broker,
     groups,
     consumerInstances: createConsumerInstances(
-      documents,
-      names.tables.consumerInstances,
+      storage.consumerInstances,
       groups.coordinator,
       broker,
       options.consumerInstances,
     ),
-    maintenance: new Maintenance(awsMaintenanceStores(clients, names), options.maintenance),
-    registry: createSchemaRegistry(awsRegistryStores(clients, names)),
+    maintenance: new Maintenance(storage, options.maintenance),
+    registry: createSchemaRegistry(storage),
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
-import type { AwsClients } from '../../lib/storage/aws-clients.ts'
+import type { AwsClients } from '../../lib/storage/aws/clients.ts'
 import type { StorageNames } from '../../lib/storage/tables.ts'
 import type { PlannedRequest } from './workload.ts'
 

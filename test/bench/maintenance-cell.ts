@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { Maintenance } from '../../lib/maintenance/maintenance.ts'
 import type { MaintenanceTask } from '../../lib/maintenance/tasks.ts'
-import { awsMaintenanceStores } from '../../lib/storage/aws/maintenance-stores.ts'
+import { awsStorage } from '../../lib/storage/aws/storage-engine.ts'
 import type { BenchMode } from './cells.ts'
 import type { CellContext } from './context.ts'
 import { type CostPerGiB, costPerGiB } from './cost.ts'
@@ -44,7 +44,7 @@ export async function runMaintenanceCells(
   progress: (line: string) => void,
 ): Promise<MaintenanceResult[]> {
   const { clients, names } = context.environment
-  const maintenance = new Maintenance(awsMaintenanceStores(clients, names), { log: () => {} })
+  const maintenance = new Maintenance(awsStorage(clients, names), { log: () => {} })
   const results: MaintenanceResult[] = []
   for (const cell of context.plan.cells.filter((c) => c.partitions === 1 && c.batchSize <= 100)) {
     progress(`maintenance: merging bench-${cell.id}…`)

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import type { AwsClients } from '../../lib/storage/aws-clients.ts'
+import type { AwsClients } from '../../lib/storage/aws/clients.ts'
 import { capacityUnits } from './capacity.ts'
 
 export type AwsService = 'S3' | 'DynamoDB'

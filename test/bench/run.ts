@@ -1,6 +1,7 @@
 import { createApp } from '../../lib/http/app.ts'
 import type { ScratchEnvironment } from '../../lib/local/scratch-environment.ts'
 import { createServices } from '../../lib/runtime/services.ts'
+import { awsStorage } from '../../lib/storage/aws/storage-engine.ts'
 import type { BenchPlan } from './cells.ts'
 import { runClientProducerCells } from './client-producer-cell.ts'
 import { runConsumerCells } from './consumer-cell.ts'
@@ -34,7 +35,7 @@ export async function runBench(
   const atStart = machineConditions()
   const counter = new RequestCounter()
   counter.attach(environment.clients)
-  const services = createServices(environment.clients, environment.names)
+  const services = createServices(awsStorage(environment.clients, environment.names))
   const app = createApp({ ...services, clusterId: CLUSTER_ID, maxRequestBytes: MAX_REQUEST_BYTES })
   const context: CellContext = {
     plan,

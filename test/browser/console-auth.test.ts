@@ -4,7 +4,7 @@ import { parseApiKey } from '../../lib/auth/api-key.ts'
 import { ApiKeys } from '../../lib/auth/api-keys.ts'
 import { runApiKeysCommand } from '../../lib/auth/api-keys-command.ts'
 import { apiKeyAuthentication } from '../../lib/http/authenticate.ts'
-import { awsApiKeyStore } from '../../lib/storage/aws/api-keys.ts'
+import { awsStorage } from '../../lib/storage/aws/storage-engine.ts'
 import type { TestStorage } from '../support/storage.ts'
 import {
   type ConsoleServer,
@@ -21,7 +21,8 @@ let server: ConsoleServer
 let browser: Browser
 let keys: ApiKeys
 
-const keysIn = (storage: TestStorage) => new ApiKeys(awsApiKeyStore(storage.clients, storage.names))
+const keysIn = (storage: TestStorage) =>
+  new ApiKeys(awsStorage(storage.clients, storage.names).apiKeys)
 
 beforeAll(async () => {
   ;[server, browser] = await Promise.all([

@@ -6,6 +6,7 @@ import { type Browser, type Locator, type Page, chromium as playwright } from 'p
 import { expect } from 'vitest'
 import { createApp } from '../../lib/http/app.ts'
 import { createServices } from '../../lib/runtime/services.ts'
+import { awsStorage } from '../../lib/storage/aws/storage-engine.ts'
 import { listenOnLoopback } from '../support/loopback.ts'
 import { createTestStorage, type TestStorage } from '../support/storage.ts'
 
@@ -28,7 +29,7 @@ export async function startConsoleServer(
 ): Promise<ConsoleServer> {
   const storage = await createTestStorage()
   const app = createApp({
-    ...createServices(storage.clients, storage.names),
+    ...createServices(awsStorage(storage.clients, storage.names)),
     clusterId: 'local',
     maxRequestBytes: 1024 * 1024,
     ...(authenticate && { authenticate: authenticate(storage) }),

@@ -1,5 +1,5 @@
 import { inject } from 'vitest'
-import { type AwsClients, createAwsClients } from '../../lib/storage/aws-clients.ts'
+import { type AwsClients, createAwsClients } from '../../lib/storage/aws/clients.ts'
 
 /**
  * AWS clients for the engines this test run uses: the local engines started in

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { startLocalEngines } from '../../lib/local/engines.ts'
-import type { EngineEndpoints } from '../../lib/storage/aws-clients.ts'
+import type { EngineEndpoints } from '../../lib/storage/aws/clients.ts'
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { bootstrapStorage } from '../../lib/local/bootstrap.ts'
-import type { AwsClients } from '../../lib/storage/aws-clients.ts'
+import type { AwsClients } from '../../lib/storage/aws/clients.ts'
 import { type StorageNames, storageNamesForPrefix } from '../../lib/storage/tables.ts'
 import { testClients } from './clients.ts'
 

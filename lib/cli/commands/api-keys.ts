@@ -34,19 +34,19 @@ export function apiKeysCommand(io: CliIo): Command {
       const [
         { configFromEnv },
         { ApiKeys },
-        { awsApiKeyStore },
+        { awsStorage },
         { createAwsClients },
         { localEndpoints },
       ] = await Promise.all([
         import('../../config.ts'),
         import('../../auth/api-keys.ts'),
-        import('../../storage/aws/api-keys.ts'),
-        import('../../storage/aws-clients.ts'),
+        import('../../storage/aws/storage-engine.ts'),
+        import('../../storage/aws/clients.ts'),
         import('../../local/endpoints-file.ts'),
       ])
       const { names } = configFromEnv()
       const engines = options.local ? await localEndpoints(options.dataDir) : undefined
-      const keys = new ApiKeys(awsApiKeyStore(createAwsClients(engines), names))
+      const keys = new ApiKeys(awsStorage(createAwsClients(engines), names).apiKeys)
       const code = await runApiKeysCommand(args, keys, {
         out: (text) => io.stdout.write(`${text}\n`),
         err: (text) => io.stderr.write(`${text}\n`),

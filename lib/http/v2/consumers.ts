@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { deserializeAvro } from '../../registry/avro-serde.ts'
+import type { InstanceId } from '../../storage/ports/consumer-instances.ts'
 import type { HttpDeps } from '../deps.ts'
 import { optionalNonNegativeInteger } from '../params.ts'
 import { jsonBody, optionalJsonBody } from '../request-body.ts'
@@ -24,7 +25,6 @@ import {
   subscriptionBody,
   toSubscription,
 } from './consumer-requests.ts'
-import type { InstanceId } from './instances/instance-store.ts'
 import { v2Json } from './topics.ts'
 
 /**

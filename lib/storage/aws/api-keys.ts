@@ -1,15 +1,13 @@
 import { isDeepStrictEqual } from 'node:util'
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   paginateScan,
 } from '@aws-sdk/lib-dynamodb'
-import type { AwsClients } from '../aws-clients.ts'
-import { conditionalWrite, conditionHeld } from '../conditional-write.ts'
 import { ApiKeyIdTakenError, type ApiKeyRecord, type ApiKeyStore } from '../ports/api-keys.ts'
-import type { StorageNames } from '../tables.ts'
+import { conditionalWrite, conditionHeld } from './conditional-write.ts'
 
 /** The api-keys table (lib/storage/tables.ts): one item per key, under its id. */
 export class DynamoDbApiKeyStore implements ApiKeyStore {
@@ -67,12 +65,4 @@ export class DynamoDbApiKeyStore implements ApiKeyStore {
       (current) => current === undefined,
     )
   }
-}
-
-/** The deployment's API key store, on these clients. */
-export function awsApiKeyStore(clients: AwsClients, names: StorageNames): ApiKeyStore {
-  return new DynamoDbApiKeyStore(
-    DynamoDBDocumentClient.from(clients.dynamodb),
-    names.tables.apiKeys,
-  )
 }

@@ -1,6 +1,5 @@
 import { type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { PARTITION_TASKS, type PartitionTask } from '../../maintenance/tasks.ts'
-import { conditionalWrite, conditionHeld } from '../conditional-write.ts'
 import {
   type HeldLease,
   type LeaseGrant,
@@ -9,6 +8,7 @@ import {
   NO_MAINTENANCE_STATE,
   type PartitionLeases,
 } from '../ports/leases.ts'
+import { conditionalWrite, conditionHeld } from './conditional-write.ts'
 
 interface LeaseItem {
   readonly partitionKey: string

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
-import { batchGetItems } from '../batch-get.ts'
 import { partitionKey } from '../keys.ts'
 import { EMPTY_HEAD, type PartitionHead, type PartitionHeads } from '../ports/log.ts'
+import { batchGetItems } from './batch-get.ts'
 
 interface HeadItem extends PartitionHead {
   readonly partitionKey: string

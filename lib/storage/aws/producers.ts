@@ -6,15 +6,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb'
 import pMap from 'p-map'
-import { batchGetItems } from '../batch-get.ts'
-import { conditionHeld } from '../conditional-write.ts'
 import type { ProducerStateWrite, ProducerStore, ProducerView } from '../ports/producers.ts'
 import {
   MAX_PRODUCER_EPOCH,
   type PartitionSequenceState,
   type ProducerIdentity,
 } from '../producer-sequences.ts'
-import { itemsUnder } from '../query-items.ts'
+import { batchGetItems } from './batch-get.ts'
+import { conditionHeld } from './conditional-write.ts'
+import { itemsUnder } from './query-items.ts'
 
 const PRODUCER_ENTRY = 'producer'
 const COUNTER_KEY = { producerKey: 'counter', entry: 'producer-id' }

@@ -7,13 +7,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb'
 import { TopicExistsError, TopicNotFoundError } from '../../errors.ts'
-import { conditionalWrite } from '../conditional-write.ts'
 import {
   type ConfigChanges,
   partitionsCannotShrink,
   type TopicItem,
   type TopicStore,
 } from '../ports/topics.ts'
+import { conditionalWrite } from './conditional-write.ts'
 
 /** The topics table: one item per topic, keyed by name. */
 export class DynamoDbTopicStore implements TopicStore {

@@ -10,7 +10,7 @@ import { createApp } from '../../../lib/http/app.ts'
 import { apiKeyAuthentication, iamAuthentication } from '../../../lib/http/authenticate.ts'
 import { localFunctionEnvironment } from '../../../lib/infra/local-lambda.ts'
 import { createServices } from '../../../lib/runtime/services.ts'
-import { awsApiKeyStore } from '../../../lib/storage/aws/api-keys.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 
 let storage: TestStorage
@@ -18,7 +18,7 @@ let keys: ApiKeys
 
 beforeAll(async () => {
   storage = await createTestStorage()
-  keys = new ApiKeys(awsApiKeyStore(storage.clients, storage.names))
+  keys = new ApiKeys(awsStorage(storage.clients, storage.names).apiKeys)
 })
 
 async function command(...argv: string[]) {
@@ -39,7 +39,7 @@ async function issue(name: string): Promise<string> {
 
 function app(authenticate = apiKeyAuthentication(keys)) {
   return createApp({
-    ...createServices(storage.clients, storage.names),
+    ...createServices(awsStorage(storage.clients, storage.names)),
     clusterId: 'local',
     maxRequestBytes: 1024 * 1024,
     authenticate,

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { type Broker, createBroker } from '../../../lib/broker/broker.ts'
 import type { AppendedRecord, ProduceRecord } from '../../../lib/broker/produce-record.ts'
 import { partitionForKey } from '../../../lib/common/partitioner.ts'
-import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
-import type { AwsClients } from '../../../lib/storage/aws-clients.ts'
+import type { AwsClients } from '../../../lib/storage/aws/clients.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { testClients } from '../../support/clients.ts'
 import { type CommandCounter, countCommands, gateCommand } from '../../support/faults.ts'
 import {
@@ -102,7 +102,7 @@ describe('concurrent producers on one partition', () => {
     const { broker, storage } = ctx
     const topic = await broker.topics.create({ name: 'one-partition' })
     const processes = range(PROCESSES).map(() =>
-      createBroker(awsLogStores(storage.clients, storage.names)),
+      createBroker(awsStorage(storage.clients, storage.names)),
     )
     const counter = countCommands(storage.clients.dynamodb)
     const sent = await runProducers(PRODUCERS, REQUESTS, (producer, records) =>
@@ -149,7 +149,7 @@ describe('concurrent producers on one partition', () => {
 
   it('lets one process commit its concurrent requests together, at the log end it last wrote', async () => {
     const { storage } = ctx
-    const broker = createBroker(awsLogStores(storage.clients, storage.names))
+    const broker = createBroker(awsStorage(storage.clients, storage.names))
     const topic = await broker.topics.create({ name: 'one-process' })
     const counter = countCommands(storage.clients.dynamodb)
     const sent = await runProducers(PRODUCERS, 2, (_, records) =>
@@ -230,7 +230,7 @@ describe('a lost commit race', () => {
     const racers = [testClients(), testClients()].map((dynamo) => {
       const clients: AwsClients = { ...storage.clients, dynamodb: dynamo.dynamodb }
       return {
-        broker: createBroker(awsLogStores(clients, storage.names)),
+        broker: createBroker(awsStorage(clients, storage.names)),
         // Both read the head (at 0) before either commits: exactly one commit can win.
         gate: gateCommand(clients.dynamodb, 'TransactWriteItemsCommand', { times: 1 }),
         counter: countCommands(clients.dynamodb),
@@ -289,7 +289,7 @@ describe('a lost commit race', () => {
     const [first, second] = [testClients(), testClients()].map((dynamo) => {
       const clients: AwsClients = { ...storage.clients, dynamodb: dynamo.dynamodb }
       return {
-        broker: createBroker(awsLogStores(clients, storage.names)),
+        broker: createBroker(awsStorage(clients, storage.names)),
         counter: countCommands(dynamo.dynamodb),
       }
     }) as [{ broker: Broker; counter: CommandCounter }, { broker: Broker; counter: CommandCounter }]

@@ -5,7 +5,7 @@ import { produce } from '../../../lib/broker/produce.ts'
 import type { AppendedRecord, ProduceRecord } from '../../../lib/broker/produce-record.ts'
 import type { ReadRecord } from '../../../lib/broker/reader.ts'
 import type { RecordHeader } from '../../../lib/log/record.ts'
-import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import type { SegmentEntry } from '../../../lib/storage/ports/log.ts'
 import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
@@ -18,7 +18,7 @@ export interface TestBroker {
 /** A broker over fresh tables and a fresh bucket on the test engines. */
 export async function createTestBroker(options: BrokerOptions = {}): Promise<TestBroker> {
   const storage = await createTestStorage()
-  return { storage, broker: createBroker(awsLogStores(storage.clients, storage.names), options) }
+  return { storage, broker: createBroker(awsStorage(storage.clients, storage.names), options) }
 }
 
 const encoder = new TextEncoder()

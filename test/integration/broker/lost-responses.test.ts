@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { createBroker } from '../../../lib/broker/broker.ts'
 import { TopicExistsError, TopicNotFoundError } from '../../../lib/errors.ts'
-import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { testClients } from '../../support/clients.ts'
 import { loseResponse } from '../../support/faults.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
@@ -15,7 +15,7 @@ beforeAll(async () => {
 /** A broker on clients of its own, so a fault on them touches nothing else. */
 function isolatedBroker() {
   const clients = testClients()
-  return { broker: createBroker(awsLogStores(clients, storage.names)), dynamodb: clients.dynamodb }
+  return { broker: createBroker(awsStorage(clients, storage.names)), dynamodb: clients.dynamodb }
 }
 
 describe('topic changes whose answer was lost, retried by the SDK', () => {

@@ -3,7 +3,7 @@ import { createBroker } from '../../../lib/broker/broker.ts'
 import { produce } from '../../../lib/broker/produce.ts'
 import { partitionForKey } from '../../../lib/common/partitioner.ts'
 import { PartitionNotFoundError, TopicNotFoundError } from '../../../lib/errors.ts'
-import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import {
   createTestBroker,
   indexEntries,
@@ -210,7 +210,7 @@ describe('a topic looked up for producing and reading', () => {
     const created = await broker.topics.create({ name: 'looked-up', partitionsCount: 2 })
     expect(await broker.topics.lookup('looked-up')).toEqual(created)
     // A change made elsewhere may be seen late (within TOPIC_CACHE_TTL_MS); one made here, at once.
-    const elsewhere = createBroker(awsLogStores(storage.clients, storage.names))
+    const elsewhere = createBroker(awsStorage(storage.clients, storage.names))
     await elsewhere.topics.alterConfigs('looked-up', [
       { operation: 'SET', name: 'retention.ms', value: '60000' },
     ])
@@ -229,7 +229,7 @@ describe('a topic looked up for producing and reading', () => {
 
   it('is looked up again for a partition past its cached count, and a missing topic is not cached', async () => {
     const { broker, storage } = ctx
-    const elsewhere = createBroker(awsLogStores(storage.clients, storage.names))
+    const elsewhere = createBroker(awsStorage(storage.clients, storage.names))
     await expect(broker.topics.lookup('grown-elsewhere')).rejects.toBeInstanceOf(TopicNotFoundError)
     await elsewhere.topics.create({ name: 'grown-elsewhere', partitionsCount: 1 })
     expect((await broker.topics.lookupPartition('grown-elsewhere', 0)).partitionsCount).toBe(1)

@@ -3,7 +3,7 @@ import { ApiKeys } from '../../../lib/auth/api-keys.ts'
 import { SluiceRequestError } from '../../../lib/client/errors.ts'
 import { Sluice } from '../../../lib/client/sluice.ts'
 import { apiKeyAuthentication } from '../../../lib/http/authenticate.ts'
-import { awsApiKeyStore } from '../../../lib/storage/aws/api-keys.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { countingFetch, type ServedApp, serveApp, uniqueName } from './support.ts'
 
 let served: ServedApp
@@ -171,7 +171,7 @@ describe('the schema registry client', () => {
 
 describe('authentication', () => {
   it('sends an API key as a bearer token; without one the server refuses, once', async () => {
-    const keys = new ApiKeys(awsApiKeyStore(served.storage.clients, served.storage.names))
+    const keys = new ApiKeys(awsStorage(served.storage.clients, served.storage.names).apiKeys)
     const { apiKey } = await keys.issue('client test', Date.now())
     const guarded = await serveApp({ authenticate: apiKeyAuthentication(keys) })
     try {

@@ -8,6 +8,7 @@ import { createApp } from '../../../lib/http/app.ts'
 import { type DevServer, startDevServer } from '../../../lib/local/dev-server.ts'
 import type { GroupTimers } from '../../../lib/runtime/services.ts'
 import { createServices } from '../../../lib/runtime/services.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { storageNamesForPrefix } from '../../../lib/storage/tables.ts'
 import { type LoopbackServer, listenOnLoopback } from '../../support/loopback.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
@@ -22,7 +23,7 @@ export async function serveApp(
   options: { readonly groups?: GroupTimers; readonly authenticate?: MiddlewareHandler } = {},
 ): Promise<ServedApp> {
   const storage = await createTestStorage()
-  const services = createServices(storage.clients, storage.names, { ...options.groups })
+  const services = createServices(awsStorage(storage.clients, storage.names), { ...options.groups })
   const app = createApp({
     ...services,
     clusterId: 'local',

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { Maintenance } from '../../../lib/maintenance/maintenance.ts'
-import { awsMaintenanceStores } from '../../../lib/storage/aws/maintenance-stores.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { countCommands, loseResponse } from '../../support/faults.ts'
 import {
   base64,
@@ -357,7 +357,7 @@ describe('a consumer of a compacted topic whose tail was removed', () => {
       const produced = await h.send('POST', `${C}/topics/${topic}/records`, record)
       expect(produced.status, produced.text).toBe(200)
     }
-    const maintenance = new Maintenance(awsMaintenanceStores(h.storage.clients, h.storage.names), {
+    const maintenance = new Maintenance(awsStorage(h.storage.clients, h.storage.names), {
       log: () => {},
     })
     await maintenance.run({ topics: [topic], tasks: ['compact'], budgetMs: 60_000 })

@@ -5,6 +5,7 @@ import { heldBy } from '../../../lib/groups/group-records.ts'
 import { createApp } from '../../../lib/http/app.ts'
 import type { GroupTimers } from '../../../lib/runtime/services.ts'
 import { createServices } from '../../../lib/runtime/services.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { createTestStorage } from '../../support/storage.ts'
 import {
   C,
@@ -42,7 +43,7 @@ export async function createGroupsHarness(
   options: GroupTimers = testGroupOptions(10_000),
 ): Promise<Harness> {
   const storage = await createTestStorage()
-  const services = createServices(storage.clients, storage.names, options)
+  const services = createServices(awsStorage(storage.clients, storage.names), options)
   const app = createApp({
     ...services,
     clusterId: 'local',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { expect } from 'vitest'
 import { createApp } from '../../../lib/http/app.ts'
 import { createServices, type Services } from '../../../lib/runtime/services.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 
 /** The cluster path every v3 test uses; the app is built with cluster id `local`. */
@@ -36,7 +37,7 @@ export async function createHarness({
   maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES,
 } = {}): Promise<Harness> {
   const storage = await createTestStorage()
-  const services = createServices(storage.clients, storage.names)
+  const services = createServices(awsStorage(storage.clients, storage.names))
   const app = createApp({ ...services, clusterId: 'local', maxRequestBytes })
   const request = async (path: string, init?: RequestInit): Promise<Response> => {
     const response = await app.request(path, init)

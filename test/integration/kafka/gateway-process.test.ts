@@ -14,7 +14,7 @@ import type { ApiVersionsResponse } from '../../../lib/kafka/protocol/messages/a
 import type { MetadataResponse } from '../../../lib/kafka/protocol/messages/metadata-response.ts'
 import type { SaslAuthenticateResponse } from '../../../lib/kafka/protocol/messages/sasl-authenticate-response.ts'
 import type { SaslHandshakeResponse } from '../../../lib/kafka/protocol/messages/sasl-handshake-response.ts'
-import { awsApiKeyStore } from '../../../lib/storage/aws/api-keys.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 import { issueApiKey, METADATA_ALL_TOPICS } from './support.ts'
 import { WireClient } from './wire-client.ts'
@@ -105,7 +105,7 @@ describe('the Kafka gateway bundle, run as the container runs it', () => {
       SLUICE_KAFKA_ADVERTISED_PORT: '9094',
     })
     const { keyId, apiKey } = await issueApiKey(
-      new ApiKeys(awsApiKeyStore(storage.clients, storage.names)),
+      new ApiKeys(awsStorage(storage.clients, storage.names).apiKeys),
     )
     const client = await WireClient.connect(gateway.bootstrap)
     const versions = await client.send<ApiVersionsResponse>(API_KEYS.ApiVersions, 3, {

@@ -7,7 +7,7 @@ import {
   startKafkaGateway,
 } from '../../../lib/kafka/gateway/server.ts'
 import { type RecordBatchHeader, readBatchHeader } from '../../../lib/log/record-batch.ts'
-import { awsApiKeyStore } from '../../../lib/storage/aws/api-keys.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { createHarness, type Harness } from '../http/support.ts'
 import { AnswerLosingProxy } from './answer-losing-proxy.ts'
 
@@ -26,7 +26,7 @@ export function useKafkaHarness({ sasl = false } = {}): () => KafkaHarness {
   let harness: KafkaHarness | undefined
   beforeAll(async () => {
     const http = await createHarness()
-    const keys = new ApiKeys(awsApiKeyStore(http.storage.clients, http.storage.names))
+    const keys = new ApiKeys(awsStorage(http.storage.clients, http.storage.names).apiKeys)
     const gateway = await startTestGateway(http, sasl ? { checkApiKey: apiKeyCheck(keys) } : {})
     harness = { http, gateway, issueApiKey: () => issueApiKey(keys) }
   })

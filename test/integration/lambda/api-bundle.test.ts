@@ -17,7 +17,7 @@ import {
   localContext,
   localFunctionEnvironment,
 } from '../../../lib/infra/local-lambda.ts'
-import { awsApiKeyStore } from '../../../lib/storage/aws/api-keys.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 
 type Handler = (
@@ -108,7 +108,7 @@ describe('the API bundle from cdk.out', () => {
 
     beforeAll(async () => {
       handler = await loadHandler('api-key')
-      const keys = new ApiKeys(awsApiKeyStore(storage.clients, storage.names))
+      const keys = new ApiKeys(awsStorage(storage.clients, storage.names).apiKeys)
       authorization = `Bearer ${(await keys.issue('bundle test', Date.now())).apiKey}`
     })
 

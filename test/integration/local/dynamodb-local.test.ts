@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { JavaNotFoundError, startDynamoDBLocal } from '../../../lib/local/dynamodb-local.ts'
-import { localCredentials, localRegion } from '../../../lib/storage/aws-clients.ts'
+import { localCredentials, localRegion } from '../../../lib/storage/aws/clients.ts'
 
 let dir: string
 

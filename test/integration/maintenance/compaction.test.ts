@@ -5,8 +5,8 @@ import { produce } from '../../../lib/broker/produce.ts'
 import type { ProduceRecord } from '../../../lib/broker/produce-record.ts'
 import { InvalidRecordError } from '../../../lib/errors.ts'
 import { decodeRecordBatches, readBatchHeader } from '../../../lib/log/record-batch.ts'
-import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
 import { S3ObjectStore } from '../../../lib/storage/aws/objects.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 import type { ProducerIdentity } from '../../../lib/storage/producer-sequences.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
@@ -18,7 +18,7 @@ let broker: Broker
 
 beforeAll(async () => {
   storage = await createTestStorage()
-  broker = createBroker(awsLogStores(storage.clients, storage.names))
+  broker = createBroker(awsStorage(storage.clients, storage.names))
 })
 
 function keyed(key: string, value: string | null, timestamp?: number): ProduceRecord {

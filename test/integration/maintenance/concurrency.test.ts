@@ -3,7 +3,7 @@ import { type Broker, createBroker } from '../../../lib/broker/broker.ts'
 import type { ProduceRecord } from '../../../lib/broker/produce-record.ts'
 import { OffsetOutOfRangeError } from '../../../lib/errors.ts'
 import type { MaintenanceReport } from '../../../lib/maintenance/report.ts'
-import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 import { gateCommand, loseResponse } from '../../support/faults.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
@@ -25,7 +25,7 @@ let broker: Broker
 
 beforeAll(async () => {
   storage = await createTestStorage()
-  broker = createBroker(awsLogStores(storage.clients, storage.names))
+  broker = createBroker(awsStorage(storage.clients, storage.names))
 })
 
 const LEASE_MS = 60_000

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { type Broker, createBroker } from '../../../lib/broker/broker.ts'
 import { produce } from '../../../lib/broker/produce.ts'
 import type { ProduceRecord } from '../../../lib/broker/produce-record.ts'
-import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { partitionKey } from '../../../lib/storage/keys.ts'
 import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 import { failCommand, gateCommand } from '../../support/faults.ts'
@@ -26,7 +26,7 @@ let broker: Broker
 
 beforeAll(async () => {
   storage = await createTestStorage()
-  broker = createBroker(awsLogStores(storage.clients, storage.names))
+  broker = createBroker(awsStorage(storage.clients, storage.names))
 })
 
 const value = (text: string): ProduceRecord => ({

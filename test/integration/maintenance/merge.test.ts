@@ -6,8 +6,8 @@ import type { Payload, ProduceRecord } from '../../../lib/broker/produce-record.
 import type { ReadRequest } from '../../../lib/broker/reader.ts'
 import { decodeRecordBatches, readBatchHeader } from '../../../lib/log/record-batch.ts'
 import type { MaintenanceReport } from '../../../lib/maintenance/report.ts'
-import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
 import { S3ObjectStore } from '../../../lib/storage/aws/objects.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { partitionKey } from '../../../lib/storage/keys.ts'
 import { OFFSET_INDEX_STRIDE_BYTES } from '../../../lib/storage/offset-index.ts'
 import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
@@ -29,7 +29,7 @@ let broker: Broker
 
 beforeAll(async () => {
   storage = await createTestStorage()
-  broker = createBroker(awsLogStores(storage.clients, storage.names))
+  broker = createBroker(awsStorage(storage.clients, storage.names))
 })
 
 const payload = (format: SchemalessFormat, text: string): Payload => ({

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { type Broker, createBroker } from '../../../lib/broker/broker.ts'
 import type { ProduceRecord } from '../../../lib/broker/produce-record.ts'
 import { OffsetOutOfRangeError } from '../../../lib/errors.ts'
-import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 import { indexEntries, produceOk, range, utf8 } from '../broker/helpers.ts'
@@ -13,7 +13,7 @@ let broker: Broker
 
 beforeAll(async () => {
   storage = await createTestStorage()
-  broker = createBroker(awsLogStores(storage.clients, storage.names))
+  broker = createBroker(awsStorage(storage.clients, storage.names))
 })
 
 /** A request of two records of 100-byte values, with the timestamp given. */

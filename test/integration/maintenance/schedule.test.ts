@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { type Broker, createBroker } from '../../../lib/broker/broker.ts'
 import type { LogLine } from '../../../lib/maintenance/options.ts'
 import { runEvery, scheduledHandler } from '../../../lib/maintenance/schedule.ts'
-import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 import { indexEntries, produceOk, range, record } from '../broker/helpers.ts'
 import { maintenanceOn } from './support.ts'
@@ -13,7 +13,7 @@ let broker: Broker
 
 beforeAll(async () => {
   storage = await createTestStorage()
-  broker = createBroker(awsLogStores(storage.clients, storage.names))
+  broker = createBroker(awsStorage(storage.clients, storage.names))
 })
 
 async function topicWithEntries(name: string, entries: number) {

@@ -8,10 +8,9 @@ import { Maintenance } from '../../../lib/maintenance/maintenance.ts'
 import type { LogLine, MaintenanceOptions } from '../../../lib/maintenance/options.ts'
 import type { MaintenanceReport, PartitionReport } from '../../../lib/maintenance/report.ts'
 import type { MaintenanceTask } from '../../../lib/maintenance/tasks.ts'
-import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
-import { awsMaintenanceStores } from '../../../lib/storage/aws/maintenance-stores.ts'
+import type { AwsClients } from '../../../lib/storage/aws/clients.ts'
 import { S3ObjectStore } from '../../../lib/storage/aws/objects.ts'
-import type { AwsClients } from '../../../lib/storage/aws-clients.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { topicObjectPrefix } from '../../../lib/storage/keys.ts'
 import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 import { testClients } from '../../support/clients.ts'
@@ -29,7 +28,7 @@ export interface TestActor {
 /** A broker on its own clients over shared storage: faults put on one actor leave the others alone. */
 export function brokerOn(storage: TestStorage, options: BrokerOptions = {}): TestActor {
   const clients = testClients()
-  return { broker: createBroker(awsLogStores(clients, storage.names), options), clients }
+  return { broker: createBroker(awsStorage(clients, storage.names), options), clients }
 }
 
 export interface TestMaintenance {
@@ -47,7 +46,7 @@ export function maintenanceOn(
 ): TestMaintenance {
   const clients = testClients()
   const logs: LogLine[] = []
-  const maintenance = new Maintenance(awsMaintenanceStores(clients, storage.names), {
+  const maintenance = new Maintenance(awsStorage(clients, storage.names), {
     clock: () => Date.now() + aheadMs,
     log: (line) => logs.push(line),
     ...options,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PayloadConversionError, RetriableStorageError } from '../../../lib/errors.ts'
 import { readPayload } from '../../../lib/http/payloads.ts'
 import { createSchemaRegistry } from '../../../lib/registry/registry.ts'
-import { awsRegistryStores } from '../../../lib/storage/aws/registry-stores.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { storageErrorFor } from '../../../lib/storage/storage-errors.ts'
 import { testClients } from '../../support/clients.ts'
 import { failCommand } from '../../support/faults.ts'
@@ -369,7 +369,7 @@ describe('decoding when the registry cannot be reached', () => {
     const bytes = Buffer.from(record.value.data, 'base64')
     // A registry of its own: nothing cached, and its client alone meets the fault.
     const clients = testClients()
-    const registry = createSchemaRegistry(awsRegistryStores(clients, server.storage.names))
+    const registry = createSchemaRegistry(awsStorage(clients, server.storage.names))
     using _fault = failCommand(
       clients.dynamodb,
       'GetItemCommand',

@@ -4,6 +4,7 @@ import { createApp } from '../../../lib/http/app.ts'
 import { REGISTRY_CONTENT_TYPE } from '../../../lib/http/registry/registry-http.ts'
 import type { SchemaRegistry } from '../../../lib/registry/registry.ts'
 import { createServices } from '../../../lib/runtime/services.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { listenOnLoopback } from '../../support/loopback.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
 
@@ -31,7 +32,7 @@ export interface Server {
 
 export async function startServer(): Promise<Server> {
   const storage = await createTestStorage()
-  const services = createServices(storage.clients, storage.names)
+  const services = createServices(awsStorage(storage.clients, storage.names))
   const { broker, registry } = services
   const app = createApp({ ...services, clusterId: 'local', maxRequestBytes: 6 * 1024 * 1024 })
   const { url, close } = await listenOnLoopback(app)

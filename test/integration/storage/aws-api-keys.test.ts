@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { awsApiKeyStore } from '../../../lib/storage/aws/api-keys.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { ApiKeyIdTakenError } from '../../../lib/storage/ports/api-keys.ts'
 import { describeApiKeyStoreContract } from '../../contract/api-keys.contract.ts'
 import { testClients } from '../../support/clients.ts'
@@ -8,15 +8,15 @@ import { createTestStorage } from '../../support/storage.ts'
 
 describeApiKeyStoreContract('DynamoDB', async () => {
   const { clients, names } = await createTestStorage()
-  return awsApiKeyStore(clients, names)
+  return awsStorage(clients, names).apiKeys
 })
 
 describe('API key writes whose answer was lost, retried by the SDK', () => {
   it('create and delete the key once, and say they did', async () => {
     const { names } = await createTestStorage()
     const clients = testClients()
-    const lossy = awsApiKeyStore(clients, names)
-    const store = awsApiKeyStore(testClients(), names)
+    const lossy = awsStorage(clients, names).apiKeys
+    const store = awsStorage(testClients(), names).apiKeys
     const record = {
       keyId: 'lost-answers',
       secretHash: 'ab'.repeat(32),

@@ -1,8 +1,8 @@
-import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { describeLogContract } from '../../contract/log.contract.ts'
 import { createTestStorage } from '../../support/storage.ts'
 
 describeLogContract('DynamoDB', async () => {
   const { clients, names } = await createTestStorage()
-  return awsLogStores(clients, names)
+  return awsStorage(clients, names)
 })

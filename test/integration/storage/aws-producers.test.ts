@@ -1,8 +1,8 @@
-import { awsLogStores } from '../../../lib/storage/aws/log-stores.ts'
+import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { describeProducerStoreContract } from '../../contract/producers.contract.ts'
 import { createTestStorage } from '../../support/storage.ts'
 
 describeProducerStoreContract('DynamoDB', async () => {
   const { clients, names } = await createTestStorage()
-  return awsLogStores(clients, names)
+  return awsStorage(clients, names)
 })

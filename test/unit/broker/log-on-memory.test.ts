@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { createBroker } from '../../../lib/broker/broker.ts'
 import { produce } from '../../../lib/broker/produce.ts'
 import type { ProduceRecord } from '../../../lib/broker/produce-record.ts'
-import { memoryLogStores } from '../../../lib/storage/memory/log-stores.ts'
+import { memoryStorage } from '../../../lib/storage/memory/storage-engine.ts'
 
 const text = (bytes: Uint8Array | null) => (bytes === null ? null : Buffer.from(bytes).toString())
 
@@ -28,7 +28,7 @@ const READ = {
 
 describe('the log on the memory engine', () => {
   it('assigns contiguous offsets per partition and reads every record back', async () => {
-    const broker = createBroker(memoryLogStores())
+    const broker = createBroker(memoryStorage())
     const topic = await broker.topics.create({ name: 'orders', partitionsCount: 2 })
 
     const first = await produce(broker.appender, topic, [
@@ -56,7 +56,7 @@ describe('the log on the memory engine', () => {
   })
 
   it('stores an idempotent batch sent twice once, answering the resend with its offsets', async () => {
-    const broker = createBroker(memoryLogStores())
+    const broker = createBroker(memoryStorage())
     const topic = await broker.topics.create({ name: 'payments', partitionsCount: 1 })
     const producer = await broker.producers.initProducer()
     const batch = [

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { TopicSnapshot } from '../../../lib/groups/group-records.ts'
 import { heldBy } from '../../../lib/groups/group-records.ts'
-import { GroupState, type GroupWrite, type LoadedGroup } from '../../../lib/groups/group-state.ts'
+import { GroupState } from '../../../lib/groups/group-state.ts'
+import type { GroupWrite, LoadedGroup } from '../../../lib/storage/ports/groups.ts'
 
 const TOPICS = new Map<string, TopicSnapshot>([['t', { topicId: 'id-t', partitions: 6 }]])
 const SESSION = 10_000

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
 import { describe, expect, it } from 'vitest'
-import { conditionalWrite, conditionHeld } from '../../../lib/storage/conditional-write.ts'
+import { conditionalWrite, conditionHeld } from '../../../lib/storage/aws/conditional-write.ts'
 
 const refused = () =>
   Promise.reject(new ConditionalCheckFailedException({ message: 'refused', $metadata: {} }))

@@ -1,4 +1,4 @@
-import { memoryLogStores } from '../../../lib/storage/memory/log-stores.ts'
+import { memoryStorage } from '../../../lib/storage/memory/storage-engine.ts'
 import { describeLogContract } from '../../contract/log.contract.ts'
 
-describeLogContract('memory', async () => memoryLogStores())
+describeLogContract('memory', async () => memoryStorage())

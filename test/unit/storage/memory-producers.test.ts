@@ -1,4 +1,4 @@
-import { memoryLogStores } from '../../../lib/storage/memory/log-stores.ts'
+import { memoryStorage } from '../../../lib/storage/memory/storage-engine.ts'
 import { describeProducerStoreContract } from '../../contract/producers.contract.ts'
 
-describeProducerStoreContract('memory', async () => memoryLogStores())
+describeProducerStoreContract('memory', async () => memoryStorage())

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { LogReader, ReadRecord, StartPosition } from '../../../broker/reader.ts'
 import type { Topics } from '../../../broker/topics.ts'
 import { backoff } from '../../../common/backoff.ts'
@@ -18,7 +17,6 @@ import {
   UnknownMemberIdError,
 } from '../../../groups/errors.ts'
 import { validateGroupId, validateInstanceName } from '../../../groups/names.ts'
-import type { CommittedOffset } from '../../../groups/offset-store.ts'
 import {
   checkedSubscription,
   matchTopics,
@@ -32,16 +30,17 @@ import {
   sortPartitionKeys,
   type TopicPartition,
 } from '../../../groups/topic-partitions.ts'
-import type { TopicItem } from '../../../storage/ports/topics.ts'
-import { DEFAULT_INSTANCE_OPTIONS, type InstanceOptions } from './instance-options.ts'
 import {
   InstanceConflictError,
   type InstanceId,
   type InstanceRecord,
   type InstanceSettings,
-  InstanceStore,
+  type InstanceStore,
   type Position,
-} from './instance-store.ts'
+} from '../../../storage/ports/consumer-instances.ts'
+import type { CommittedOffset } from '../../../storage/ports/offsets.ts'
+import type { TopicItem } from '../../../storage/ports/topics.ts'
+import { DEFAULT_INSTANCE_OPTIONS, type InstanceOptions } from './instance-options.ts'
 import { type FetchLimits, RecordFetcher } from './record-fetcher.ts'
 
 export interface CreateInstanceRequest extends InstanceSettings {
@@ -552,10 +551,9 @@ export class ConsumerInstances {
   }
 }
 
-/** The v2 consumer instances over their table: members of the groups the coordinator keeps, reading the log. */
+/** The v2 consumer instances over their store: members of the groups the coordinator keeps, reading the log. */
 export function createConsumerInstances(
-  documents: DynamoDBDocumentClient,
-  table: string,
+  store: InstanceStore,
   coordinator: GroupCoordinator,
   log: { readonly topics: Topics; readonly reader: LogReader },
   options: Partial<InstanceOptions> = {},
@@ -567,7 +565,7 @@ export function createConsumerInstances(
     clock: settings.clock,
   })
   return new ConsumerInstances(
-    new InstanceStore(documents, table),
+    store,
     coordinator,
     log.topics,
     log.reader,

@@ -2,7 +2,6 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { LogReader, ReadRecord, StartPosition } from '../../../broker/reader.ts'
 import { OffsetOutOfRangeError, type SluiceError } from '../../../errors.ts'
 import { type AutoOffsetReset, resetStart } from '../../../groups/offset-reset.ts'
-import type { CommittedOffset } from '../../../groups/offset-store.ts'
 import type { TopicMetadata } from '../../../groups/topic-metadata.ts'
 import {
   type PartitionKey,
@@ -10,9 +9,10 @@ import {
   partitionKeyOf,
   topicsOf,
 } from '../../../groups/topic-partitions.ts'
+import type { Position } from '../../../storage/ports/consumer-instances.ts'
 import type { PartitionHead } from '../../../storage/ports/log.ts'
+import type { CommittedOffset } from '../../../storage/ports/offsets.ts'
 import type { TopicItem } from '../../../storage/ports/topics.ts'
-import type { Position } from './instance-store.ts'
 
 export interface FetchLimits {
   readonly maxRecords: number

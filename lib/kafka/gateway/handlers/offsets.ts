@@ -4,7 +4,7 @@ import {
   MAX_OFFSET_METADATA_LENGTH,
   type OffsetToCommit,
 } from '../../../groups/coordinator.ts'
-import type { CommittedOffset } from '../../../groups/offset-store.ts'
+import type { CommittedOffset } from '../../../storage/ports/offsets.ts'
 import { ErrorCode } from '../../protocol/error-codes.ts'
 import type { OffsetCommitRequest } from '../../protocol/messages/offset-commit-request.ts'
 import type { OffsetCommitResponse } from '../../protocol/messages/offset-commit-response.ts'

@@ -12,10 +12,15 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb'
-import { itemsUnder } from '../storage/query-items.ts'
-import { emptyGroup, type GroupRecord, type MemberRecord } from './group-records.ts'
-import type { GroupWrite, LoadedGroup } from './group-state.ts'
-import type { PartitionKey } from './topic-partitions.ts'
+import { emptyGroup, type GroupRecord, type MemberRecord } from '../../groups/group-records.ts'
+import type { PartitionKey } from '../../groups/topic-partitions.ts'
+import {
+  GroupConflictError,
+  type GroupStore,
+  type GroupWrite,
+  type LoadedGroup,
+} from '../ports/groups.ts'
+import { itemsUnder } from './query-items.ts'
 
 /** One element of a TransactWriteItems request. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
@@ -28,19 +33,15 @@ function memberEntry(memberId: string): string {
   return `${MEMBER_PREFIX}${memberId}`
 }
 
-/** Another step changed the group between this step's read and its write; nothing was written. */
-export class GroupConflictError extends Error {
-  override name = 'GroupConflictError'
-}
-
 /** Reasons a cancelled transaction may give when it only lost a race. */
 const LOST_RACE = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict'])
 
 /**
  * The groups table: per group, one group item and one item per member under
  * the group id, so a single strongly consistent Query reads a whole group.
+ * The offsets store fences its transactions with the items built here.
  */
-export class GroupStore {
+export class DynamoDbGroupStore implements GroupStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly table: string,
@@ -70,7 +71,6 @@ export class GroupStore {
     return record as MemberRecord
   }
 
-  /** Every group item, in no particular order. */
   async *groups(): AsyncGenerator<GroupRecord> {
     const pages = paginateScan(
       { client: this.documents },
@@ -86,7 +86,6 @@ export class GroupStore {
     }
   }
 
-  /** Ids of the groups that have members whose session ran out before `now`. */
   async groupsWithExpiredMembers(now: number): Promise<string[]> {
     const groups = new Set<string>()
     const pages = paginateScan(

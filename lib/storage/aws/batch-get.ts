@@ -1,6 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import type { NativeAttributeValue } from '@aws-sdk/util-dynamodb'
-import { backoff } from '../common/backoff.ts'
+import { backoff } from '../../common/backoff.ts'
 
 type Item = Record<string, NativeAttributeValue>
 

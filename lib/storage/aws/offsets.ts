@@ -1,56 +1,52 @@
 import { randomUUID } from 'node:crypto'
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb'
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
-import { backoff } from '../common/backoff.ts'
-import { RetriableStorageError } from '../errors.ts'
-import { itemsUnder } from '../storage/query-items.ts'
-import { isLostRace, type TransactItem } from './group-store.ts'
-import { type PartitionKey, partitionKeyOf } from './topic-partitions.ts'
-
-/** A committed offset: the next offset the group reads in the partition, as in Kafka. */
-export interface CommittedOffset {
-  readonly topic: string
-  readonly partition: number
-  /** The topic the offset was committed for: a re-created topic does not inherit it. */
-  readonly topicId: string
-  readonly offset: number
-  readonly metadata: string
-  readonly committedAt: number
-}
-
-/** The fence of a commit refused it: the committer may not commit these partitions. */
-export class FenceRejectedError extends Error {
-  override name = 'FenceRejectedError'
-}
+import { backoff } from '../../common/backoff.ts'
+import { RetriableStorageError } from '../../errors.ts'
+import { type PartitionKey, partitionKeyOf } from '../../groups/topic-partitions.ts'
+import {
+  type CommittedOffset,
+  FenceRejectedError,
+  type GroupDeletion,
+  type OffsetFence,
+  type OffsetStore,
+} from '../ports/offsets.ts'
+import { type DynamoDbGroupStore, isLostRace, type TransactItem } from './groups.ts'
+import { itemsUnder } from './query-items.ts'
 
 /** Offsets go in transactions of at most 100 items, one of them the fence. */
 const ITEMS_PER_TRANSACTION = 99
+/**
+ * A member's fence names each partition in its condition, about 60 characters
+ * apiece, and a condition expression may not pass 4 KB: its commits go 50 to a transaction.
+ */
+const MEMBER_FENCED_PER_TRANSACTION = 50
 const CONFLICT_RETRIES = 5
 const CONFLICT_BACKOFF = { baseMs: 20, capMs: 500 }
 
-/** The offsets table: one item per (group, topic, partition). */
-export class OffsetStore {
+/**
+ * The offsets table: one item per (group, topic, partition). Its transactions
+ * carry, as their first item, a fence on the groups table.
+ */
+export class DynamoDbOffsetStore implements OffsetStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly groups: DynamoDbGroupStore,
   ) {}
 
-  /**
-   * Writes offsets together with a fence item built for the partitions of each
-   * transaction. Offsets are written in transactions of 99: a commit of more
-   * partitions can land in part if its fence fails half-way, as each partition's
-   * offset stands on its own.
-   */
+  /** Offsets are written in transactions of up to 99, each with the fence checked for its partitions. */
   async commit(
     groupId: string,
     offsets: readonly CommittedOffset[],
-    fence: (partitions: readonly PartitionKey[]) => TransactItem,
+    fence: OffsetFence,
   ): Promise<void> {
-    for (let start = 0; start < offsets.length; start += ITEMS_PER_TRANSACTION) {
-      const chunk = offsets.slice(start, start + ITEMS_PER_TRANSACTION)
+    const size = fence.kind === 'member' ? MEMBER_FENCED_PER_TRANSACTION : ITEMS_PER_TRANSACTION
+    for (let start = 0; start < offsets.length; start += size) {
+      const chunk = offsets.slice(start, start + size)
       const keys = chunk.map(partitionKeyOf)
       await this.transact([
-        fence(keys),
+        this.fenceItem(groupId, fence, keys),
         ...chunk.map((offset, i) => ({
           Put: { TableName: this.table, Item: { ...offset, groupId, partitionKey: keys[i] } },
         })),
@@ -68,27 +64,35 @@ export class OffsetStore {
   }
 
   /**
-   * Deletes offsets, and with the last of them writes `finish` (say, the
-   * group's deletion): each transaction before it is guarded by `fence`, and
-   * the last one by `finish` itself, so nothing lands once either fails.
+   * Deletes offsets 99 to a transaction, and with the last of them the group
+   * item: each transaction before it is guarded by a check that the group is
+   * unchanged, and the last one by the deletion's own condition, so nothing
+   * lands once either fails.
    */
-  async removeThen(
-    groupId: string,
-    partitions: readonly PartitionKey[],
-    fence: TransactItem,
-    finish: TransactItem,
-  ): Promise<void> {
+  async deleteGroup(groupId: string, { version, partitions }: GroupDeletion): Promise<void> {
     let start = 0
     do {
       const chunk = partitions.slice(start, start + ITEMS_PER_TRANSACTION)
       start += ITEMS_PER_TRANSACTION
       await this.transact([
-        start >= partitions.length ? finish : fence,
+        start >= partitions.length
+          ? this.groups.groupDeletion(groupId, version)
+          : this.groups.unchangedEmptyGroupCheck(groupId, version),
         ...chunk.map((key) => ({
           Delete: { TableName: this.table, Key: { groupId, partitionKey: key } },
         })),
       ])
     } while (start < partitions.length)
+  }
+
+  private fenceItem(
+    groupId: string,
+    fence: OffsetFence,
+    partitions: readonly PartitionKey[],
+  ): TransactItem {
+    return fence.kind === 'member'
+      ? this.groups.memberFence(groupId, fence.memberId, fence.memberEpoch, partitions, fence.at)
+      : this.groups.emptyGroupFence(groupId, fence.at)
   }
 
   /** Runs a fenced transaction; the fence is the first item. A lost race is tried again. */
