@@ -5,8 +5,9 @@ import type { LogInventory } from '../../lib/storage/ports/log-inventory.ts'
 
 /**
  * The log's heads and index as a contract lays them out and reads them back.
- * The log's own stores are not ports yet, so each engine's test gives these
- * through its tables directly.
+ * Contracts need states the log's committer never makes by itself (gaps that
+ * compaction leaves, a log start past zero, an entry changed under a rewrite),
+ * so each engine's test writes and reads its tables directly.
  */
 export interface LogTables {
   putHead(partitionKey: string, head: PartitionHead): Promise<void>

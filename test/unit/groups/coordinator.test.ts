@@ -1,52 +1,24 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { TopicNotFoundError } from '../../../lib/errors.ts'
+import { createBroker } from '../../../lib/broker/broker.ts'
 import { GroupCoordinator, type MemberAssignment } from '../../../lib/groups/coordinator.ts'
 import { StaleMemberEpochError, UnknownMemberIdError } from '../../../lib/groups/errors.ts'
 import { DEFAULT_GROUP_OPTIONS } from '../../../lib/groups/group-options.ts'
-import { type TopicCatalog, TopicMetadata } from '../../../lib/groups/topic-metadata.ts'
+import { TopicMetadata } from '../../../lib/groups/topic-metadata.ts'
 import {
   partitionKeyOf,
   sortPartitionKeys,
   type TopicPartition,
 } from '../../../lib/groups/topic-partitions.ts'
 import { memoryStorage } from '../../../lib/storage/memory/storage-engine.ts'
-import type { GroupStores } from '../../../lib/storage/ports/groups.ts'
+import type { StorageEngine } from '../../../lib/storage/ports/storage-engine.ts'
 import type { TopicItem } from '../../../lib/storage/ports/topics.ts'
 
 const START = 1_750_000_000_000
 const SESSION_MS = 10_000
 const GROUP = 'payments'
 
-/** The topics the group subscribes to, fixed for these tests. */
-class FixedTopics implements TopicCatalog {
-  private readonly topics = new Map<string, TopicItem>()
-
-  constructor(...topics: [name: string, partitions: number][]) {
-    for (const [name, partitionsCount] of topics) {
-      this.topics.set(name, {
-        name,
-        topicId: `${name}-id`,
-        partitionsCount,
-        configs: {},
-        createdAt: 0,
-      })
-    }
-  }
-
-  async describe(name: string): Promise<TopicItem> {
-    const topic = this.topics.get(name)
-    if (!topic) throw new TopicNotFoundError(name)
-    return topic
-  }
-
-  lookup(name: string): Promise<TopicItem> {
-    return this.describe(name)
-  }
-
-  async list(): Promise<TopicItem[]> {
-    return [...this.topics.values()]
-  }
-}
+/** The topic the group subscribes to, made anew for each test. */
+let orders: TopicItem
 
 function keys(partitions: readonly TopicPartition[]): string[] {
   return sortPartitionKeys(partitions.map(partitionKeyOf))
@@ -56,7 +28,7 @@ function offsetsFor(partitions: readonly TopicPartition[], offset: number) {
   return partitions.map(({ topic, partition }) => ({
     topic,
     partition,
-    topicId: `${topic}-id`,
+    topicId: orders.topicId,
     offset,
     metadata: '',
   }))
@@ -64,18 +36,18 @@ function offsetsFor(partitions: readonly TopicPartition[], offset: number) {
 
 describe('GroupCoordinator on the memory engine', () => {
   let now: number
-  let stores: GroupStores
+  let stores: StorageEngine
   let coordinator: GroupCoordinator
 
-  beforeEach(() => {
+  beforeEach(async () => {
     now = START
     stores = memoryStorage()
-    coordinator = new GroupCoordinator(
-      stores.groups,
-      stores.offsets,
-      new TopicMetadata(new FixedTopics(['orders', 4])),
-      { ...DEFAULT_GROUP_OPTIONS, clock: () => now },
-    )
+    const { topics } = createBroker(stores)
+    orders = await topics.create({ name: 'orders', partitionsCount: 4 })
+    coordinator = new GroupCoordinator(stores.groups, stores.offsets, new TopicMetadata(topics), {
+      ...DEFAULT_GROUP_OPTIONS,
+      clock: () => now,
+    })
   })
 
   function join(memberId: string): Promise<MemberAssignment> {
