@@ -6,7 +6,8 @@ import { asStorageFailure } from './service-failures.ts'
  * rejection or while iterating what it returned, is told in the ports' terms
  * (asStorageFailure). Only what escapes: inside a store, the SDK errors it
  * expects (a refused condition, a cancelled transaction, a missing object)
- * are still caught as they are, and the errors it throws itself pass through.
+ * are still caught as they are, and its own errors (the domain errors of its
+ * port, CommitOutcomeUnknownError) pass through untouched.
  */
 export function behindFailureBoundary(engine: StorageEngine): StorageEngine {
   const stores = Object.entries(engine).map(([name, store]) => [name, translating(store)])
