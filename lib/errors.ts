@@ -123,11 +123,15 @@ export class PayloadConversionError extends SluiceError {
   override readonly name = 'PayloadConversionError'
 }
 
-/** Storage stayed contended or unavailable past the retry budget; the client may retry. */
+/**
+ * Storage was throttled, failing, or stayed contended past the retry budget:
+ * the same request may succeed later, and the client may retry it.
+ */
 export class RetriableStorageError extends ServiceError {
   override readonly name = 'RetriableStorageError'
 }
 
+/** The storage engine refused the request for a reason retrying will not cure: a missing table, denied access. */
 export class StorageError extends ServiceError {
   override readonly name = 'StorageError'
 }

@@ -30,7 +30,6 @@ import {
   type SequenceVerdict,
   stateAfterAppend,
 } from '../storage/producer-sequences.ts'
-import { storageErrorFor } from '../storage/storage-errors.ts'
 import { type BrokerMetrics, NO_BROKER_METRICS } from './broker-metrics.ts'
 import { KnownLogEnds } from './known-log-ends.ts'
 import { PartitionTurns } from './partition-turns.ts'
@@ -615,6 +614,5 @@ function settle(batch: PartitionBatch, result: BatchResult, outcomes: AppendOutc
 }
 
 function asSluiceError(error: unknown): SluiceError {
-  if (error instanceof SluiceError) return error
-  return storageErrorFor(error) ?? new StorageError('Storage request failed.')
+  return error instanceof SluiceError ? error : new StorageError('Storage request failed.')
 }

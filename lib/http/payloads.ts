@@ -6,7 +6,6 @@ import { AvroDataError, avroValueFromJson } from '../registry/avro-json.ts'
 import { deserializeAvro, serializeAvro } from '../registry/avro-serde.ts'
 import type { SchemaRegistry } from '../registry/registry.ts'
 import type { ChosenSchema } from '../registry/schema-selection.ts'
-import { storageErrorFor } from '../storage/storage-errors.ts'
 
 /**
  * Decodes strict base64. Node's decoder skips bad characters silently, which
@@ -117,7 +116,7 @@ export function readSchemalessPayload(
 }
 
 function conversionFailure(error: unknown, format: PayloadFormat, what: string): unknown {
-  if (storageErrorFor(error) || error instanceof ServiceError) return error
+  if (error instanceof ServiceError) return error
   return new PayloadConversionError(
     `${what} cannot be read as ${format}: ${(error as Error).message.replace(/\.+$/, '')}.`,
   )

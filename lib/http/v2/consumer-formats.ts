@@ -1,7 +1,6 @@
 import { PayloadConversionError, ServiceError } from '../../errors.ts'
 import { ConsumerFormatMismatchError, InvalidConsumerConfigError } from '../../groups/errors.ts'
 import type { DecodedAvro } from '../../registry/avro-serde.ts'
-import { storageErrorFor } from '../../storage/storage-errors.ts'
 import { fromPayload } from '../payloads.ts'
 import type { ConsumedRecord } from './instances/consumer-instances.ts'
 import { V2_CONTENT_TYPE } from './produce-request.ts'
@@ -54,9 +53,7 @@ export const CONSUMER_FORMATS = {
         return { data, schemaId }
       } catch (error) {
         // A registry that cannot answer is a storage failure, not a property of the record.
-        if (storageErrorFor(error) || error instanceof ServiceError) {
-          throw error
-        }
+        if (error instanceof ServiceError) throw error
         throw unreadable(
           where,
           'avro',

@@ -24,14 +24,10 @@ import {
   StaleMemberEpochError,
   UnknownMemberIdError,
 } from '../../groups/errors.ts'
-import { storageErrorFor } from '../../storage/storage-errors.ts'
 import { ErrorCode } from '../protocol/error-codes.ts'
 
 /** The Kafka error code a client acts on for what the broker threw; unknown failures are -1. */
 export function errorCodeFor(error: unknown): ErrorCode {
-  // A storage call's own failure: retriable ones are retried by the client.
-  const storage = storageErrorFor(error)
-  if (storage !== undefined) return errorCodeFor(storage)
   if (error instanceof TopicNotFoundError || error instanceof PartitionNotFoundError) {
     return ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
   }

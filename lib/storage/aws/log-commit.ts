@@ -16,10 +16,10 @@ import {
   type ProducerCommit,
   type SegmentEntry,
 } from '../ports/log.ts'
-import { isDefiniteRefusal } from '../storage-errors.ts'
 import type { StorageNames } from '../tables.ts'
 import { producerCommitItems } from './producers.ts'
 import type { SegmentItem } from './segment-index.ts'
+import { isDefiniteRefusal } from './service-failures.ts'
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
 

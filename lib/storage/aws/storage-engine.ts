@@ -4,6 +4,7 @@ import type { StorageNames } from '../tables.ts'
 import { DynamoDbApiKeyStore } from './api-keys.ts'
 import type { AwsClients } from './clients.ts'
 import { DynamoDbInstanceStore } from './consumer-instances.ts'
+import { behindFailureBoundary } from './failure-boundary.ts'
 import { DynamoDbGroupStore } from './groups.ts'
 import { DynamoDbIndexRewriter } from './index-rewrite.ts'
 import { DynamoDbPartitionLeases } from './leases.ts'
@@ -18,12 +19,15 @@ import { DynamoDbSegmentIndex } from './segment-index.ts'
 import { DynamoDbSubjectStore } from './subjects.ts'
 import { DynamoDbTopicStore } from './topics.ts'
 
-/** Every store on one set of DynamoDB tables and one S3 bucket. */
+/**
+ * Every store on one set of DynamoDB tables and one S3 bucket, failing as the
+ * ports say: the SDK's errors stay inside.
+ */
 export function awsStorage(clients: AwsClients, names: StorageNames): StorageEngine {
   const documents = DynamoDBDocumentClient.from(clients.dynamodb)
   const { tables } = names
   const groups = new DynamoDbGroupStore(documents, tables.groups)
-  return {
+  return behindFailureBoundary({
     objects: new S3ObjectStore(clients.s3, names.bucket),
     topics: new DynamoDbTopicStore(documents, tables.topics),
     heads: new DynamoDbPartitionHeads(documents, tables.partitions),
@@ -39,5 +43,5 @@ export function awsStorage(clients: AwsClients, names: StorageNames): StorageEng
     schemas: new DynamoDbSchemaStore(documents, tables.registry),
     subjects: new DynamoDbSubjectStore(documents, tables.subjects),
     apiKeys: new DynamoDbApiKeyStore(documents, tables.apiKeys),
-  }
+  })
 }

@@ -1,3 +1,5 @@
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb'
+import { NoSuchBucket, S3ServiceException } from '@aws-sdk/client-s3'
 import { describe, expect, it } from 'vitest'
 import { API_KEYS } from '../../../lib/kafka/protocol/apis.ts'
 import { ErrorCode } from '../../../lib/kafka/protocol/error-codes.ts'
@@ -20,6 +22,7 @@ import {
   encodeRecordBatch,
   readBatchHeader,
 } from '../../../lib/log/record-batch.ts'
+import { failCommand, type SdkClient } from '../../support/faults.ts'
 import { capturedRequests } from '../../unit/kafka/captured-requests.ts'
 import { indexEntries } from '../broker/helpers.ts'
 import { createTopic, useKafkaHarness } from './support.ts'
@@ -353,6 +356,70 @@ describe('the Kafka gateway on the wire', () => {
     ]) {
       expect(code).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
     }
+    client.close()
+  })
+
+  it('answers a produce whose storage fails with the code a client acts on, and no service message', async () => {
+    const { http, gateway } = harness()
+    await createTopic(http, 'failing-storage')
+    const client = await WireClient.connect(gateway.bootstrap)
+    const batch = kcatBatches().get('none') as Buffer
+    /** The answer to a produce whose `command` fails once, as the service would fail it. */
+    const produceMeeting = async (sdk: SdkClient, command: string, failure: () => Error) => {
+      using _fault = failCommand(sdk, command, failure, { times: 1 })
+      const answer = await client.send<ProduceResponse>(
+        API_KEYS.Produce,
+        PRODUCE_WITH_MESSAGES_V,
+        produceBody('failing-storage', batch),
+      )
+      return answer.responses[0]?.partitionResponses[0]
+    }
+    const { s3, dynamodb } = http.storage.clients
+    const $metadata = {}
+    // Failing or throttled, at the object write or at the commit: the client retries.
+    expect(
+      await produceMeeting(
+        s3,
+        'PutObjectCommand',
+        () =>
+          new S3ServiceException({
+            name: 'InternalError',
+            $fault: 'server',
+            $metadata,
+            message: 'We encountered an internal error.',
+          }),
+      ),
+    ).toMatchObject({
+      errorCode: ErrorCode.REQUEST_TIMED_OUT,
+      errorMessage: 'Storage is unavailable (InternalError); retry the request.',
+    })
+    expect(
+      await produceMeeting(
+        dynamodb,
+        'TransactWriteItemsCommand',
+        () => new ProvisionedThroughputExceededException({ message: 'slow down', $metadata }),
+      ),
+    ).toMatchObject({ errorCode: ErrorCode.REQUEST_TIMED_OUT })
+    // Refused for good: an unknown server error.
+    expect(
+      await produceMeeting(
+        s3,
+        'PutObjectCommand',
+        () => new NoSuchBucket({ message: 'The specified bucket does not exist', $metadata }),
+      ),
+    ).toMatchObject({
+      errorCode: ErrorCode.UNKNOWN_SERVER_ERROR,
+      errorMessage: 'Storage request failed (NoSuchBucket).',
+    })
+    const stored = await client.send<ProduceResponse>(
+      API_KEYS.Produce,
+      PRODUCE_V,
+      produceBody('failing-storage', batch),
+    )
+    expect(stored.responses[0]?.partitionResponses[0]).toMatchObject({
+      errorCode: ErrorCode.NONE,
+      baseOffset: 0,
+    })
     client.close()
   })
 

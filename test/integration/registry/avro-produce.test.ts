@@ -4,7 +4,6 @@ import { PayloadConversionError, RetriableStorageError } from '../../../lib/erro
 import { readPayload } from '../../../lib/http/payloads.ts'
 import { createSchemaRegistry } from '../../../lib/registry/registry.ts'
 import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
-import { storageErrorFor } from '../../../lib/storage/storage-errors.ts'
 import { testClients } from '../../support/clients.ts'
 import { failCommand } from '../../support/faults.ts'
 import {
@@ -377,6 +376,6 @@ describe('decoding when the registry cannot be reached', () => {
     )
     const error = await readPayload('AVRO', bytes, registry, 'The value').catch((e) => e)
     expect(error).not.toBeInstanceOf(PayloadConversionError)
-    expect(storageErrorFor(error)).toBeInstanceOf(RetriableStorageError)
+    expect(error).toBeInstanceOf(RetriableStorageError)
   })
 })

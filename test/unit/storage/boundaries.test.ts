@@ -24,6 +24,21 @@ async function importing(files: readonly string[], pattern: RegExp): Promise<str
   return found
 }
 
+/** The files among `files` whose text matches `pattern`. */
+async function mentioning(files: readonly string[], pattern: RegExp): Promise<string[]> {
+  const found: string[] = []
+  for (const file of files) {
+    if (pattern.test(await readFile(join(root, file), 'utf8'))) found.push(file)
+  }
+  return found
+}
+
+/** The fields an AWS SDK service exception is recognised by, and its exceptions' names. */
+const SDK_ERROR_SHAPES = /\$(fault|metadata|retryable)\b|'\w+Exception'/
+
+/** The fault checker plays the failing engine: it makes the errors the SDK would have parsed. */
+const FAULT_LAYER = 'lib/check/fault-layer.ts'
+
 const AWS_DATA_CLIENTS = /^@aws-sdk\/(client-dynamodb|lib-dynamodb|util-dynamodb|client-s3)$/
 
 describe('storage boundaries', () => {
@@ -31,6 +46,17 @@ describe('storage boundaries', () => {
     const files = [...(await sources('lib')), ...(await sources('functions'))]
     const outside = (await importing(files, AWS_DATA_CLIENTS)).filter(
       (file) => !file.startsWith('lib/storage/aws/') && !file.startsWith('lib/local/'),
+    )
+    expect(outside).toEqual([])
+  })
+
+  it('only the AWS engine and the local engines know the SDK error shapes', async () => {
+    const files = [...(await sources('lib')), ...(await sources('functions'))]
+    const outside = (await mentioning(files, SDK_ERROR_SHAPES)).filter(
+      (file) =>
+        !file.startsWith('lib/storage/aws/') &&
+        !file.startsWith('lib/local/') &&
+        file !== FAULT_LAYER,
     )
     expect(outside).toEqual([])
   })
