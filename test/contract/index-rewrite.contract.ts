@@ -178,13 +178,14 @@ export function describeIndexRewriterContract(
     describe('under a lost lease', () => {
       it('changes nothing, whichever rewrite it is', async () => {
         const current = await takeOver()
+        // One at a time: each is awaited as it is made, so none fails unobserved.
         const lost = [
-          rewriter.replace(lease, topicId, PARTITION, [a, b], segmentEntry(0, 5, 'x')),
-          rewriter.remove(lease, topicId, PARTITION, [a]),
-          rewriter.advanceLogStart(lease, topicId, PARTITION, 3),
+          () => rewriter.replace(lease, topicId, PARTITION, [a, b], segmentEntry(0, 5, 'x')),
+          () => rewriter.remove(lease, topicId, PARTITION, [a]),
+          () => rewriter.advanceLogStart(lease, topicId, PARTITION, 3),
         ]
         for (const rewrite of lost) {
-          const error = await rewrite.catch((e: unknown) => e)
+          const error = await rewrite().catch((e: unknown) => e)
           expect(error).toBeInstanceOf(LeaseLostError)
           expect(error).toMatchObject({ partitionKey: key })
         }
