@@ -1,4 +1,4 @@
-import { readBatchHeader } from '../log/record-batch.ts'
+import { ByteReader } from '../log/varint.ts'
 import type { Chunk } from '../storage/offset-index.ts'
 import type { SegmentEntry } from '../storage/ports/log.ts'
 import type { ObjectStore } from '../storage/ports/objects.ts'
@@ -13,11 +13,15 @@ export interface FetchedChunk {
   readonly shift: number
 }
 
-/** Range-GETs one chunk of an entry (see offset-index.ts). */
+/**
+ * Range-GETs one chunk of an entry (see offset-index.ts), or its first bytes
+ * up to `endByte`, which may end inside a batch: only the first batch's base
+ * offset (its first 8 bytes) needs to be there.
+ */
 export async function fetchChunk(
   objects: ObjectStore,
   entry: SegmentEntry,
-  chunk: Chunk,
+  chunk: Pick<Chunk, 'from' | 'endByte'>,
 ): Promise<FetchedChunk> {
   const start = chunk.from.bytePosition
   const bytes = await objects.getRange(
@@ -25,6 +29,6 @@ export async function fetchChunk(
     entry.byteOffset + start,
     chunk.endByte - start,
   )
-  const shift = entry.baseOffset + chunk.from.offsetDelta - readBatchHeader(bytes, 0).baseOffset
+  const shift = entry.baseOffset + chunk.from.offsetDelta - new ByteReader(bytes, 0).int64()
   return { bytes, shift }
 }

@@ -417,6 +417,20 @@ export function readBatchHeader(bytes: Uint8Array, position = 0): RecordBatchHea
   })
 }
 
+/**
+ * The header of the batch starting at `position` when `bytes` hold all of it;
+ * undefined when they end inside it, as a range cut to a byte budget does.
+ */
+export function wholeBatchHeader(
+  bytes: Uint8Array,
+  position: number,
+): RecordBatchHeader | undefined {
+  const available = bytes.length - position
+  if (available < RECORD_BATCH_OVERHEAD) return undefined
+  const length = new ByteReader(bytes, position + 8).int32()
+  return length + LOG_OVERHEAD > available ? undefined : readBatchHeader(bytes, position)
+}
+
 /** What a decoded record keeps of the bytes of a key, value or header value it was read from. */
 type KeepBytes = (view: Uint8Array) => Uint8Array
 

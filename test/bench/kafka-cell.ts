@@ -2,7 +2,6 @@ import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { READ_LIMITS } from '../../lib/http/v3/records.ts'
-import { startKafkaGateway } from '../../lib/kafka/gateway/server.ts'
 import type { BenchMode } from './cells.ts'
 import type { CellContext } from './context.ts'
 import { serveOnLoopback } from './loopback-server.ts'
@@ -74,18 +73,9 @@ export async function runKafkaCells(
   const { Kafka, logLevel } = await import('kafkajs')
   const records = RECORDS[context.plan.mode]
   const valueBytes = context.pool.valueBytes
-  const gateway = await startKafkaGateway({
-    broker: context.services.broker,
-    groups: context.services.groups,
-    clusterId: CLUSTER_ID,
-    host: '127.0.0.1',
-    port: 0,
-    nodeId: 1,
-    maxFrameBytes: 100 * 1024 * 1024,
-  })
   const server = await serveOnLoopback(context, CLUSTER_ID)
   const url = `${server.url}/v3/clusters/${CLUSTER_ID}`
-  const kafka = new Kafka({ brokers: [gateway.bootstrap], logLevel: logLevel.NOTHING })
+  const kafka = new Kafka({ brokers: [context.kafkaBootstrap], logLevel: logLevel.NOTHING })
   const paths: KafkaPathResult[] = []
   try {
     /** Produces the records with kafkajs into a new topic, idempotently or not. */
@@ -187,7 +177,7 @@ export async function runKafkaCells(
     /** Produces the lines with kcat into a new topic, idempotently or not. */
     const kcatProduce = async (topic: string, idempotent: boolean) => {
       await context.services.broker.topics.create({ name: topic, partitionsCount: PARTITIONS })
-      const args = ['-P', '-b', gateway.bootstrap, '-t', topic, '-q', '-K:']
+      const args = ['-P', '-b', context.kafkaBootstrap, '-t', topic, '-q', '-K:']
       const started = performance.now()
       await runCommand('kcat', [...args, '-X', `enable.idempotence=${idempotent}`], lines)
       return performance.now() - started
@@ -199,7 +189,7 @@ export async function runKafkaCells(
     await runCommand('kcat', [
       '-C',
       '-b',
-      gateway.bootstrap,
+      context.kafkaBootstrap,
       '-t',
       kcatTopic,
       '-q',
@@ -219,7 +209,6 @@ export async function runKafkaCells(
     )
     return { paths }
   } finally {
-    await gateway.close()
     await server.close()
   }
 }

@@ -6,16 +6,19 @@ import { READ_LIMITS } from '../../lib/http/v3/records.ts'
 import type { SegmentEntry } from '../../lib/storage/ports/log.ts'
 import type { ProduceCell } from './cells.ts'
 import { type CellContext, cellTopic } from './context.ts'
+import { fetchToEnd } from './fetch-read.ts'
 import type { ReadPage } from './http-client.ts'
 import { measurement, totalVolume } from './measurement.ts'
-import type { ReadResult } from './results.ts'
+import type { FetchReadResult, Measurement, ReadResult } from './results.ts'
 
 /** Pages as large as the read API allows, as a consumer catching up would ask for. */
 const PAGE = { maxRecords: READ_LIMITS.maxRecords.max, maxBytes: READ_LIMITS.maxBytes.max }
 
 /**
  * Reads partition 0 of a produced cell's topic from offset 0 to its end, one
- * page after another through `GET .../records`, as a single consumer would.
+ * page after another through `GET .../records`, as a single consumer would;
+ * then the same bytes with plain range GETs, and the same records with Kafka
+ * Fetch requests through the gateway.
  */
 export async function runReadCell(context: CellContext, cell: ProduceCell): Promise<ReadResult> {
   const { client, counter } = context
@@ -45,6 +48,7 @@ export async function runReadCell(context: CellContext, cell: ProduceCell): Prom
     .filter((count) => count.service === 'S3')
     .reduce((sum, count) => sum + count.bytesReceived, 0)
   const rawGetMs = await rawGets(broker, entries)
+  const fetch = await fetchRead(context, topic, partition, logEndOffset, read)
   return {
     cellId: cell.id,
     topic,
@@ -54,7 +58,28 @@ export async function runReadCell(context: CellContext, cell: ProduceCell): Prom
     read,
     rawGetMs,
     rawGetRatio: rawGetMs / read.elapsedMs,
+    fetch: { ...fetch, rawGetRatio: rawGetMs / fetch.read.elapsedMs },
   }
+}
+
+/**
+ * The same records read through the Kafka gateway with Fetch requests; their
+ * value bytes are the REST read's, checked by the number of records.
+ */
+async function fetchRead(
+  context: CellContext,
+  topic: string,
+  partition: number,
+  logEndOffset: number,
+  rest: Measurement,
+): Promise<Omit<FetchReadResult, 'rawGetRatio'>> {
+  context.counter.reset()
+  const run = await fetchToEnd(context.kafkaBootstrap, topic, partition, 0, logEndOffset)
+  if (run.records !== rest.records) {
+    throw new Error(`Fetch read ${run.records} records of '${topic}', REST ${rest.records}`)
+  }
+  const volume = { requests: run.fetches, records: run.records, valueBytes: rest.valueBytes }
+  return { read: measurement(run, volume, context.counter.snapshot()), batchBytes: run.batchBytes }
 }
 
 /**

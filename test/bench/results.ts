@@ -63,6 +63,18 @@ export interface ReadResult {
   readonly rawGetMs: number
   /** Read throughput over raw-GET throughput of the same bytes (1 = as fast as S3 alone). */
   readonly rawGetRatio: number
+  /** The same records read through the Kafka gateway. */
+  readonly fetch: FetchReadResult
+}
+
+/** A partition read through the Kafka gateway with Fetch requests, as a consumer would. */
+export interface FetchReadResult {
+  /** Each request is one Fetch, its latency one Fetch's; the value bytes are the REST read's. */
+  readonly read: Measurement
+  /** Bytes of the record batches the fetches returned: framing, keys and values. */
+  readonly batchBytes: number
+  /** Fetch throughput over raw-GET throughput of the same bytes. */
+  readonly rawGetRatio: number
 }
 
 export interface BenchResults {

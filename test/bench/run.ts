@@ -2,6 +2,7 @@ import { createApp } from '../../lib/http/app.ts'
 import type { ScratchEnvironment } from '../../lib/local/scratch-environment.ts'
 import { createServices } from '../../lib/runtime/services.ts'
 import { awsStorage } from '../../lib/storage/aws/storage-engine.ts'
+import { startBenchGateway } from './bench-gateway.ts'
 import type { BenchPlan } from './cells.ts'
 import { runClientProducerCells } from './client-producer-cell.ts'
 import { runConsumerCells } from './consumer-cell.ts'
@@ -37,15 +38,49 @@ export async function runBench(
   counter.attach(environment.clients)
   const services = createServices(awsStorage(environment.clients, environment.names))
   const app = createApp({ ...services, clusterId: CLUSTER_ID, maxRequestBytes: MAX_REQUEST_BYTES })
-  const context: CellContext = {
-    plan,
-    environment,
-    services,
-    client: new InProcessClient(app, CLUSTER_ID),
-    counter,
-    pool: new ValuePool(plan.valueBytes),
+  const gateway = await startBenchGateway(services, CLUSTER_ID)
+  let cells: CellResults
+  try {
+    const context: CellContext = {
+      plan,
+      environment,
+      services,
+      client: new InProcessClient(app, CLUSTER_ID),
+      kafkaBootstrap: gateway.bootstrap,
+      counter,
+      pool: new ValuePool(plan.valueBytes),
+    }
+    cells = await runCells(context, progress)
+  } finally {
+    await gateway.close()
   }
+  return {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    mode: plan.mode,
+    plan,
+    path: PATH_DESCRIPTION,
+    producers: plan.producers,
+    valueBytes: plan.valueBytes,
+    engines: environment.engines,
+    localEngines: environment.local,
+    machine: { atStart, atEnd: machineConditions() },
+    prices: AWS_PRICES,
+    ...cells,
+  }
+}
 
+/** What the cells measured, in the shape of the results. */
+type CellResults = Pick<
+  BenchResults,
+  'produce' | 'reads' | 'idempotence' | 'maintenance' | 'consumers' | 'clientProducer' | 'kafka'
+>
+
+async function runCells(
+  context: CellContext,
+  progress: (line: string) => void,
+): Promise<CellResults> {
+  const { plan } = context
   progress(`warming up the engines with ${plan.engineWarmup.requests} requests (not reported)…`)
   await runProduceCell(context, plan.engineWarmup)
 
@@ -60,7 +95,7 @@ export async function runBench(
     const read = await runReadCell(context, cell)
     reads.push(read)
     progress(
-      `${cell.id}: produce ${(result.sluice.elapsedMs / 1000).toFixed(1)} s, floor ${(result.floor.elapsedMs / 1000).toFixed(1)} s, read ${(read.read.elapsedMs / 1000).toFixed(1)} s`,
+      `${cell.id}: produce ${(result.sluice.elapsedMs / 1000).toFixed(1)} s, floor ${(result.floor.elapsedMs / 1000).toFixed(1)} s, read ${(read.read.elapsedMs / 1000).toFixed(1)} s, Kafka fetch ${(read.fetch.read.elapsedMs / 1000).toFixed(1)} s`,
     )
   }
   const idempotence = await runIdempotenceCells(context, progress)
@@ -68,25 +103,5 @@ export async function runBench(
   const consumers = await runConsumerCells(context, progress)
   const clientProducer = await runClientProducerCells(context, progress)
   const kafka = await runKafkaCells(context, progress)
-
-  return {
-    startedAt: startedAt.toISOString(),
-    finishedAt: new Date().toISOString(),
-    mode: plan.mode,
-    plan,
-    path: PATH_DESCRIPTION,
-    producers: plan.producers,
-    valueBytes: plan.valueBytes,
-    engines: environment.engines,
-    localEngines: environment.local,
-    machine: { atStart, atEnd: machineConditions() },
-    prices: AWS_PRICES,
-    produce,
-    reads,
-    idempotence,
-    maintenance,
-    consumers,
-    clientProducer,
-    kafka,
-  }
+  return { produce, reads, idempotence, maintenance, consumers, clientProducer, kafka }
 }

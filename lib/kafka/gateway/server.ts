@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { createServer, type Server, type Socket } from 'node:net'
 import type { Broker } from '../../broker/broker.ts'
+import { KnownLogEnds } from '../../broker/known-log-ends.ts'
 import type { GroupServices } from '../../groups/group-services.ts'
 import { type ServedConnection, serveConnection } from './connection.ts'
 import type { GatewayContext } from './context.ts'
@@ -61,11 +62,13 @@ export async function startKafkaGateway(options: KafkaGatewayOptions): Promise<K
     })
   })
   const { port } = server.address() as AddressInfo
+  const clock = options.clock ?? Date.now
   context = {
     broker: options.broker,
     groups: options.groups,
     clusterId: options.clusterId,
-    clock: options.clock ?? Date.now,
+    clock,
+    logEnds: new KnownLogEnds(clock),
     node: {
       nodeId: options.nodeId,
       host: options.advertisedHost ?? options.host,

@@ -4,8 +4,8 @@ import { API_KEYS } from '../../../lib/kafka/protocol/apis.ts'
 import { ErrorCode } from '../../../lib/kafka/protocol/error-codes.ts'
 import type { DescribeClusterResponse } from '../../../lib/kafka/protocol/messages/describe-cluster-response.ts'
 import type { IncrementalAlterConfigsResponse } from '../../../lib/kafka/protocol/messages/incremental-alter-configs-response.ts'
+import { WireClient } from '../../support/wire-client.ts'
 import { useKafkaHarness } from './support.ts'
-import { WireClient } from './wire-client.ts'
 
 describe('topic administration through the Kafka gateway', () => {
   const harness = useKafkaHarness()

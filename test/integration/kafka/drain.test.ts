@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { API_KEYS } from '../../../lib/kafka/protocol/apis.ts'
 import type { MetadataResponse } from '../../../lib/kafka/protocol/messages/metadata-response.ts'
 import { gateCommand } from '../../support/faults.ts'
+import { WireClient } from '../../support/wire-client.ts'
 import { METADATA_ALL_TOPICS, useKafkaHarness } from './support.ts'
-import { WireClient } from './wire-client.ts'
 
 describe('draining the gateway', () => {
   const harness = useKafkaHarness()

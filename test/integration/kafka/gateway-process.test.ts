@@ -16,8 +16,8 @@ import type { SaslAuthenticateResponse } from '../../../lib/kafka/protocol/messa
 import type { SaslHandshakeResponse } from '../../../lib/kafka/protocol/messages/sasl-handshake-response.ts'
 import { awsStorage } from '../../../lib/storage/aws/storage-engine.ts'
 import { createTestStorage, type TestStorage } from '../../support/storage.ts'
+import { WireClient } from '../../support/wire-client.ts'
 import { issueApiKey, METADATA_ALL_TOPICS } from './support.ts'
-import { WireClient } from './wire-client.ts'
 
 const outdir = mkdtempSync(join(tmpdir(), 'sluice-kafka-gateway-'))
 const bundle = join(outdir, 'kafka-gateway.mjs')

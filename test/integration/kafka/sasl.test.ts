@@ -4,8 +4,8 @@ import { Kafka, logLevel } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
 import { API_KEYS } from '../../../lib/kafka/protocol/apis.ts'
 import type { ApiVersionsResponse } from '../../../lib/kafka/protocol/messages/api-versions-response.ts'
+import { WireClient } from '../../support/wire-client.ts'
 import { createTopic, useKafkaHarness } from './support.ts'
-import { WireClient } from './wire-client.ts'
 
 const run = promisify(execFile)
 

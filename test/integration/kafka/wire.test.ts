@@ -23,10 +23,10 @@ import {
   readBatchHeader,
 } from '../../../lib/log/record-batch.ts'
 import { failCommand, type SdkClient } from '../../support/faults.ts'
+import { WireClient } from '../../support/wire-client.ts'
 import { capturedRequests } from '../../unit/kafka/captured-requests.ts'
 import { indexEntries } from '../broker/helpers.ts'
 import { createTopic, useKafkaHarness } from './support.ts'
-import { WireClient } from './wire-client.ts'
 
 /** The record batches kcat sent, one per codec, keyed by the codec in their values. */
 function kcatBatches(): Map<string, Buffer> {

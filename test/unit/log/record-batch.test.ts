@@ -12,6 +12,7 @@ import {
   recordBatchSize,
   recordSizeInBatch,
   UnsupportedCompressionError,
+  wholeBatchHeader,
   withBaseOffset,
 } from '../../../lib/log/record-batch.ts'
 
@@ -413,5 +414,16 @@ describe('record sizes', () => {
     const one = record({ key: bytes('k'), value: bytes('v') })
     expect(RECORD_BATCH_OVERHEAD).toBe(61)
     expect(recordBatchSize([one], CREATE_TIME)).toBe(70)
+  })
+})
+
+describe('wholeBatchHeader', () => {
+  it('reads the header of a batch the bytes hold whole, and nothing of one they cut', () => {
+    const one = encodeRecordBatch([record(), record()], CREATE_TIME)
+    const two = Buffer.concat([one, one])
+    expect(wholeBatchHeader(two, one.length)).toEqual(readBatchHeader(one))
+    expect(wholeBatchHeader(two.subarray(0, two.length - 1), one.length)).toBeUndefined()
+    expect(wholeBatchHeader(two.subarray(0, one.length + 20), one.length)).toBeUndefined()
+    expect(wholeBatchHeader(two, two.length)).toBeUndefined()
   })
 })

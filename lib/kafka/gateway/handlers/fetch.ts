@@ -11,7 +11,7 @@ import {
 import type { GatewayContext } from '../context.ts'
 import { errorCodeFor } from '../error-codes.ts'
 import { readStoredBatches } from '../stored-batches.ts'
-import { hasPartition, lookUpTopics } from './topic-lookup.ts'
+import { hasPartition, lookUpTopicsToRead } from './topic-lookup.ts'
 
 const POLL_INTERVAL_MS = { min: 50, max: 500 }
 const NO_RECORDS = new Uint8Array(0)
@@ -48,8 +48,18 @@ async function fetchPartition(
   maxBytes: number,
 ): Promise<FetchResponsePartitionData> {
   const { topic, partition, offset } = wanted
+  const { logEnds } = context
+  // Below a log end seen before (ends only move forward) the records exist: read them while the head is read.
+  const seen = logEnds.guess(topic.topicId, partition)
+  const early =
+    seen !== undefined && offset < seen && maxBytes > 0
+      ? readStoredBatches(context.broker, topic, partition, offset, maxBytes)
+      : undefined
+  // An answer that turns out out of range drops the early read, and whatever it failed with.
+  early?.catch(() => undefined)
   try {
     const head = await context.broker.heads.readOne(topic.topicId, partition)
+    logEnds.saw(topic.topicId, partition, head.logEndOffset)
     const marks = {
       highWatermark: head.logEndOffset,
       lastStableOffset: head.logEndOffset,
@@ -60,7 +70,7 @@ async function fetchPartition(
     }
     const records =
       offset < head.logEndOffset && maxBytes > 0
-        ? await readStoredBatches(context.broker, topic, partition, offset, maxBytes)
+        ? await (early ?? readStoredBatches(context.broker, topic, partition, offset, maxBytes))
         : NO_RECORDS
     return partitionAnswer(partition, { ...marks, records })
   } catch (error) {
@@ -103,10 +113,13 @@ export async function fetch(
   request: FetchRequest,
 ): Promise<FetchResponse> {
   const deadline = context.clock() + request.maxWaitMs
-  const topics = await lookUpTopics(
-    context,
-    request.topics.map((t) => t.topic),
-  )
+  const highest = new Map<string, number>()
+  for (const { topic, partitions } of request.topics) {
+    for (const { partition } of partitions) {
+      highest.set(topic, Math.max(partition, highest.get(topic) ?? 0))
+    }
+  }
+  const topics = await lookUpTopicsToRead(context, highest)
   for (;;) {
     const responses = await fetchOnce(context, request, topics)
     const bytes = responses.reduce(

@@ -1,14 +1,14 @@
 import { connect, type Socket } from 'node:net'
-import { FrameSplitter } from '../../../lib/kafka/gateway/frame-splitter.ts'
+import { FrameSplitter } from '../../lib/kafka/gateway/frame-splitter.ts'
 import {
   requestHeaderVersion,
   responseHeaderVersion,
   servedApi,
-} from '../../../lib/kafka/protocol/apis.ts'
-import { writeRequestHeader } from '../../../lib/kafka/protocol/messages/request-header.ts'
-import { readResponseHeader } from '../../../lib/kafka/protocol/messages/response-header.ts'
-import { ProtocolReader } from '../../../lib/kafka/protocol/reader.ts'
-import { ProtocolWriter } from '../../../lib/kafka/protocol/writer.ts'
+} from '../../lib/kafka/protocol/apis.ts'
+import { writeRequestHeader } from '../../lib/kafka/protocol/messages/request-header.ts'
+import { readResponseHeader } from '../../lib/kafka/protocol/messages/response-header.ts'
+import { ProtocolReader } from '../../lib/kafka/protocol/reader.ts'
+import { ProtocolWriter } from '../../lib/kafka/protocol/writer.ts'
 
 /**
  * A bare Kafka connection for tests that need exact bytes: requests written
