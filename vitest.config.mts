@@ -18,7 +18,11 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/browser/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts', 'test/browser/chromium-setup.ts'],
+          globalSetup: [
+            'test/support/global-setup.ts',
+            'test/support/kafka-clients-setup.ts',
+            'test/browser/chromium-setup.ts',
+          ],
         },
       },
     ],

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,6 +11,7 @@ import {
   installDynamoDBLocal,
 } from './dynamodb-local-install.ts'
 import { defaultEngineCacheDir } from './packed-folder.ts'
+import { installVenv } from './python-venv.ts'
 
 /**
  * LocalStack (the `localstack-core` package from PyPI) runs on this machine
@@ -52,73 +52,18 @@ export async function installLocalStack(
   const home = join(cacheDir, `localstack-${localStackVersion}`)
   const javaHome = await findJavaHome()
   const [python, varLibs, staticLibs] = await Promise.all([
-    installVenv(join(home, 'venv')),
+    readFile(requirementsFile, 'utf8').then((locked) =>
+      installVenv(join(home, 'venv'), locked, {
+        purpose: `LocalStack ${localStackVersion}`,
+        // localstack-core uses Python 3.12 syntax.
+        minimum: [3, 12],
+        overrideVariable: 'SLUICE_LOCALSTACK_PYTHON',
+      }),
+    ),
     placeDynamoDBLocal(join(home, 'lib'), cacheDir, javaHome),
     linkJava(join(home, 'static'), javaHome),
   ])
   return { python, varLibs, staticLibs }
-}
-
-/** A venv with exactly the locked packages; rebuilt whenever the lock file changes. */
-async function installVenv(venv: string): Promise<string> {
-  const python = join(venv, 'bin', 'python')
-  const digest = createHash('sha256')
-    .update(await readFile(requirementsFile))
-    .digest('hex')
-  // Written last: a venv without it is an interrupted install.
-  const marker = join(venv, 'sluice-requirements.sha256')
-  if ((await readFile(marker, 'utf8').catch(() => '')) === digest) return python
-
-  await rm(venv, { recursive: true, force: true })
-  await execFileAsync(await findPython(), ['-m', 'venv', venv])
-  await execFileAsync(
-    python,
-    [
-      ...['-m', 'pip', 'install', '--quiet', '--no-input', '--disable-pip-version-check'],
-      ...['--requirement', requirementsFile],
-    ],
-    { maxBuffer: 16 * 1024 * 1024 },
-  )
-  await writeFile(marker, digest)
-  return python
-}
-
-/** localstack-core uses Python 3.12 syntax. */
-async function findPython(): Promise<string> {
-  const candidates = [
-    ...(process.env.SLUICE_LOCALSTACK_PYTHON ? [process.env.SLUICE_LOCALSTACK_PYTHON] : []),
-    'python3.13',
-    'python3.12',
-    'python3',
-    ...(await pyenvPythons()),
-  ]
-  for (const candidate of candidates) {
-    const recent = await execFileAsync(candidate, [
-      '-c',
-      'import sys; sys.exit(sys.version_info < (3, 12))',
-    ]).then(
-      () => true,
-      () => false,
-    )
-    if (recent) return candidate
-  }
-  throw new LocalStackInstallError(
-    `LocalStack ${localStackVersion} needs Python 3.12 or newer, and none of ${candidates.join(', ')} is one: ` +
-      'install one, or name it in SLUICE_LOCALSTACK_PYTHON.',
-  )
-}
-
-/** The Pythons pyenv installed, newest first: its shims only run the selected version. */
-async function pyenvPythons(): Promise<string[]> {
-  const root = await execFileAsync('pyenv', ['root']).then(
-    ({ stdout }) => stdout.trim(),
-    () => undefined,
-  )
-  if (root === undefined) return []
-  const versions = await readdir(join(root, 'versions')).catch(() => [])
-  return versions
-    .sort((a, b) => b.localeCompare(a, 'en', { numeric: true }))
-    .map((version) => join(root, 'versions', version, 'bin', 'python'))
 }
 
 /** The home of the `java` on PATH, from the JVM itself (PATH often holds a chain of symlinks). */

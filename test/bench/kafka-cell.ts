@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { READ_LIMITS } from '../../lib/http/v3/records.ts'
+import { resolveKcat } from '../support/kcat.ts'
 import type { BenchMode } from './cells.ts'
 import type { CellContext } from './context.ts'
 import { serveOnLoopback } from './loopback-server.ts'
@@ -168,9 +169,8 @@ export async function runKafkaCells(
       result('http-read', 'HTTP', 'consume', read, read * valueBytes, performance.now() - started),
     )
 
-    if (spawnSync('kcat', ['-V']).status !== 0) {
-      return { paths, skipped: 'kcat is not installed' }
-    }
+    const kcat = await resolveKcat().catch((error: Error) => error)
+    if (kcat instanceof Error) return { paths, skipped: kcat.message }
     // kcat reads lines, so values are text: base64 of random bytes, as long as the others.
     const value = context.pool.at(0).base64.slice(0, valueBytes)
     const lines = Array.from({ length: records }, (_, i) => `key-${i}:${value}\n`).join('')
@@ -179,14 +179,14 @@ export async function runKafkaCells(
       await context.services.broker.topics.create({ name: topic, partitionsCount: PARTITIONS })
       const args = ['-P', '-b', context.kafkaBootstrap, '-t', topic, '-q', '-K:']
       const started = performance.now()
-      await runCommand('kcat', [...args, '-X', `enable.idempotence=${idempotent}`], lines)
+      await runCommand(kcat, [...args, '-X', `enable.idempotence=${idempotent}`], lines)
       return performance.now() - started
     }
     const kcatTopic = 'bench-kafka-kcat'
     await produceBothWays('kcat', kcatTopic, kcatProduce)
     progress('kafka gateway: kcat reads them back…')
     started = performance.now()
-    await runCommand('kcat', [
+    await runCommand(kcat, [
       '-C',
       '-b',
       context.kafkaBootstrap,

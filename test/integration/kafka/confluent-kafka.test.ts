@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { kafkaClientCommand } from '../../support/kafka-clients.ts'
 import {
   createTopic,
   gatewayLosingAnAnswer,
@@ -12,9 +13,14 @@ import {
 const run = promisify(execFile)
 const script = fileURLToPath(new URL('./fixtures/confluent_client.py', import.meta.url))
 
-/** confluent-kafka from PyPI (librdkafka 2.x, flexible protocol versions); .ci/run installs it. */
+/**
+ * confluent-kafka from PyPI (librdkafka 2.x, flexible protocol versions), in a
+ * venv installed on first use when the machine's Python lacks it.
+ */
 async function confluent(...args: string[]): Promise<Record<string, unknown>[]> {
-  const { stdout } = await run('python3', [script, ...args], { timeout: 90_000 })
+  const { stdout } = await run(kafkaClientCommand('confluentKafkaPython'), [script, ...args], {
+    timeout: 90_000,
+  })
   return stdout
     .trim()
     .split('\n')

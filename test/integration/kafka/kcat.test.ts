@@ -1,16 +1,20 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { kafkaClientCommand } from '../../support/kafka-clients.ts'
 import { createTopic, idempotentSessions, useKafkaHarness } from './support.ts'
 
 const run = promisify(execFile)
 
 /**
- * kcat, a librdkafka client (Debian's package; .ci/run installs it). Its
+ * kcat, a librdkafka client (Debian's package, unpacked on first use when the
+ * machine lacks it; see test/support/kcat.ts). Its
  * producer is made idempotent, as librdkafka's is not by default.
  */
 async function kcat(args: readonly string[], input?: string): Promise<string> {
-  const child = run('kcat', [...args, '-X', 'enable.idempotence=true'], { timeout: 30_000 })
+  const child = run(kafkaClientCommand('kcat'), [...args, '-X', 'enable.idempotence=true'], {
+    timeout: 30_000,
+  })
   if (input !== undefined) child.child.stdin?.end(input)
   const { stdout } = await child
   return stdout

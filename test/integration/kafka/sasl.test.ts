@@ -4,6 +4,7 @@ import { Kafka, logLevel } from 'kafkajs'
 import { describe, expect, it } from 'vitest'
 import { API_KEYS } from '../../../lib/kafka/protocol/apis.ts'
 import type { ApiVersionsResponse } from '../../../lib/kafka/protocol/messages/api-versions-response.ts'
+import { kafkaClientCommand } from '../../support/kafka-clients.ts'
 import { WireClient } from '../../support/wire-client.ts'
 import { createTopic, useKafkaHarness } from './support.ts'
 
@@ -39,7 +40,7 @@ describe('SASL/PLAIN with API keys', () => {
       `sasl.password=${apiKey}`,
     ]
     const { stdout } = await run(
-      'kcat',
+      kafkaClientCommand('kcat'),
       [
         '-C',
         '-b',

@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import getPort from 'get-port'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { defaultEngineCacheDir } from '../../../lib/local/packed-folder.ts'
 import { isRunning } from '../../../lib/local/process-check.ts'
+import { kafkaClientCommand } from '../../support/kafka-clients.ts'
 import { type RunningSluice, watch } from '../cli/support.ts'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
@@ -91,10 +92,14 @@ it('runs every shell example of the README, top to bottom, against npm start', a
   const script = [prelude, ...examples.map((e) => `# --- ${e.section}\n${e.script}`)]
     .join('\n')
     .replaceAll('127.0.0.1:8082', host)
+  // The examples run kcat by name, so one unpacked for the tests goes first on PATH.
+  const kcat = kafkaClientCommand('kcat')
+  const path =
+    kcat === 'kcat' ? process.env.PATH : `${dirname(kcat)}${delimiter}${process.env.PATH}`
   const run = watch(
     spawn('bash', ['-c', script], {
       cwd: dir,
-      env: { ...process.env, SLUICE_URL: url, SLUICE_ROOT: ROOT },
+      env: { ...process.env, PATH: path, SLUICE_URL: url, SLUICE_ROOT: ROOT },
     }),
   )
   const { code } = await run.exited
