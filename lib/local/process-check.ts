@@ -27,6 +27,14 @@ export async function commandLineOf(pid: number): Promise<string | undefined> {
   }
 }
 
+/** Whether `command` runs and exits 0: a tool that is there and answers as asked. */
+export async function commandSucceeds(command: string, args: readonly string[]): Promise<boolean> {
+  return promisify(execFile)(command, args).then(
+    () => true,
+    () => false,
+  )
+}
+
 const pollMs = 100
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { commandSucceeds } from './process-check.ts'
 
 /** What a venv needs of the Python that creates it. */
 export interface PythonNeed {
@@ -64,13 +65,10 @@ async function findPython(need: PythonNeed): Promise<string> {
   ]
   const [major, minor] = need.minimum
   for (const candidate of candidates) {
-    const recent = await execFileAsync(candidate, [
+    const recent = await commandSucceeds(candidate, [
       '-c',
       `import sys; sys.exit(sys.version_info < (${major}, ${minor}))`,
-    ]).then(
-      () => true,
-      () => false,
-    )
+    ])
     if (recent) return candidate
   }
   throw new PythonNotFoundError(

@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { defaultEngineCacheDir } from '../../lib/local/packed-folder.ts'
+import { commandSucceeds } from '../../lib/local/process-check.ts'
 import { installVenv } from '../../lib/local/python-venv.ts'
 
 /** The version the gateway's tests drive; its manylinux wheels bundle librdkafka. */
@@ -12,8 +11,6 @@ export interface ConfluentKafkaOptions {
   /** Install into the venv even when `python3` already imports this version: tests that path. */
   readonly ignoreSystemPython?: boolean
 }
-
-const execFileAsync = promisify(execFile)
 
 /**
  * A Python that imports confluent-kafka at `confluentKafkaVersion`: the
@@ -37,12 +34,9 @@ export async function confluentKafkaPython({
 
 /** Whether `python` imports confluent-kafka at exactly `confluentKafkaVersion`. */
 export async function importsConfluentKafka(python: string): Promise<boolean> {
-  return execFileAsync(python, [
+  return commandSucceeds(python, [
     '-c',
     'import sys, confluent_kafka; sys.exit(confluent_kafka.__version__ != sys.argv[1])',
     confluentKafkaVersion,
-  ]).then(
-    () => true,
-    () => false,
-  )
+  ])
 }

@@ -4,6 +4,7 @@ import { chmod, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/p
 import { basename, dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { defaultEngineCacheDir } from '../../lib/local/packed-folder.ts'
+import { commandSucceeds } from '../../lib/local/process-check.ts'
 
 export interface KcatOptions {
   readonly cacheDir?: string
@@ -26,7 +27,7 @@ export async function resolveKcat({
   cacheDir = defaultEngineCacheDir,
   ignorePath = false,
 }: KcatOptions = {}): Promise<string> {
-  if (!ignorePath && (await succeeds('kcat', ['-V']))) return 'kcat'
+  if (!ignorePath && (await commandSucceeds('kcat', ['-V']))) return 'kcat'
   return unpackDebianKcat(join(cacheDir, 'kcat')).catch((error: unknown) => {
     throw new KcatUnavailableError(
       `kcat is not on PATH and could not be unpacked from Debian's packages (${reason(error)}): ` +
@@ -124,13 +125,6 @@ function launcherScript(libraryDirs: readonly string[]): string {
     'exec "$here/root/usr/bin/kcat" "$@"',
     '',
   ].join('\n')
-}
-
-async function succeeds(command: string, args: readonly string[]): Promise<boolean> {
-  return execFileAsync(command, args).then(
-    () => true,
-    () => false,
-  )
 }
 
 function reason(error: unknown): string {
